@@ -1,0 +1,314 @@
+"""Fingerprints for deduplication: canonical URLs, content hashes and near-duplicate signatures.
+
+Pure functions, no Scrapy. Everything here is deterministic across processes and machines (no use
+of Python's salted ``hash()``), so fingerprints can be stored and compared later.
+
+* :func:`canonical_url` -- one spelling per article URL (tracking parameters and fragment dropped).
+* :func:`normalize_for_hash` / :func:`content_hash` -- an exact-body hash that ignores whitespace,
+  punctuation and full-/half-width differences.
+* :func:`shingles` -- overlapping character k-grams of the normalized text (Chinese has no spaces,
+  so words are not a usable unit without a segmenter; characters are).
+* :func:`simhash` -- a 64-bit SimHash over the shingles (exported in the record for consumers).
+* :func:`signature` -- the near-duplicate signature used by the seen-store: a one-permutation
+  MinHash (:class:`Signature`) whose bands (:meth:`Signature.bands`) are LSH keys, so a lookup is a
+  fixed number of index probes whatever the size of the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as _w3lib_canonicalize_url
+
+__all__ = [
+    "BANDS",
+    "NUM_BINS",
+    "ROWS_PER_BAND",
+    "SHINGLE_K",
+    "Signature",
+    "canonical_url",
+    "content_hash",
+    "is_tracking_param",
+    "normalize_for_hash",
+    "shingle_hashes",
+    "shingles",
+    "signature",
+    "signature_from_hashes",
+    "simhash",
+]
+
+# --------------------------------------------------------------------------------------------
+# URLs
+
+#: Query parameters that only track where a click came from; removed from canonical URLs.
+TRACKING_PARAMS = frozenset({"spm", "from"})
+TRACKING_PREFIXES = ("utm_",)
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def is_tracking_param(name: str) -> bool:
+    """True for ``utm_*``, ``spm`` and ``from`` (case-insensitive)."""
+    low = name.lower()
+    return low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """The canonical spelling of ``url``, used as the seen-store's URL key.
+
+    w3lib's ``canonicalize_url`` (sorted query, normalized percent-encoding) with the fragment
+    dropped, tracking parameters (``utm_*``, ``spm``, ``from``) removed, scheme and host lowercased
+    and a default port (``:80`` for http, ``:443`` for https) removed.
+
+    >>> canonical_url("HTTP://Jl.CRI.cn:80/a.html?utm_source=wx&b=2&a=1&spm=x#top")
+    'http://jl.cri.cn/a.html?a=1&b=2'
+    """
+    parts = urlsplit(url.strip())
+    query = "&".join(
+        piece
+        for piece in parts.query.split("&")
+        if piece and not is_tracking_param(piece.split("=", 1)[0])
+    )
+    url = urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    canon = _w3lib_canonicalize_url(url, keep_fragments=False)
+    parts = urlsplit(canon)
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, colon, port = hostport.rpartition(":") if hostport.count(":") == 1 else (hostport, "", "")
+    if colon and _DEFAULT_PORTS.get(scheme) == port:
+        hostport = host
+    netloc = f"{userinfo}{at}{hostport.lower()}"
+    return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Exact content
+
+_DROP_CATEGORIES = ("P", "Z", "C")  # punctuation, separators (spaces), control/format chars
+
+
+def normalize_for_hash(text: str) -> str:
+    """NFKC-normalize ``text``, lowercase it and drop whitespace, punctuation and control characters.
+
+    Full-width and half-width forms compare equal (NFKC), so do ``“”`` and ``""``; what is left is
+    the sequence of letters, digits and symbols that carries the content.
+
+    >>> normalize_for_hash("吉林省， 长春市。\\n ＡＢＣ 2020！")
+    '吉林省长春市abc2020'
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(
+        ch for ch in text if not unicodedata.category(ch).startswith(_DROP_CATEGORIES)
+    ).lower()
+
+
+def content_hash(text: str) -> str:
+    """Hex SHA-1 of :func:`normalize_for_hash` of ``text`` (40 hex chars).
+
+    Stable across whitespace, punctuation and full-/half-width differences; any change of a
+    character that carries content changes it.
+    """
+    return hashlib.sha1(normalize_for_hash(text).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Shingles
+
+#: Default shingle length in characters. Chosen by ``benchmarks/eval_near_duplicates.py``: with 3
+#: characters, common 2-character words (吉林, 发展, 经济...) do not make same-topic articles look
+#: alike, while one edited character only touches 3 shingles.
+SHINGLE_K = 3
+
+_M64 = (1 << 64) - 1
+
+
+def shingles(text: str, k: int = SHINGLE_K) -> set[str]:
+    """The set of overlapping ``k``-character shingles of :func:`normalize_for_hash` of ``text``.
+
+    A text shorter than ``k`` characters (after normalization) yields itself as its one shingle,
+    an empty text yields the empty set.
+    """
+    norm = normalize_for_hash(text)
+    if len(norm) <= k:
+        return {norm} if norm else set()
+    return {norm[i : i + k] for i in range(len(norm) - k + 1)}
+
+
+def _mix64(x: int) -> int:
+    """SplitMix64 finalizer: spreads the bits of ``x`` over 64 bits."""
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & _M64
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & _M64
+    return x ^ (x >> 31)
+
+
+def shingle_hashes(text: str, k: int = SHINGLE_K) -> set[int]:
+    """64-bit hashes of the shingles of ``text`` (stable across processes)."""
+    norm = normalize_for_hash(text)
+    if not norm:
+        return set()
+    data = norm.encode("utf-32-le")
+    width = 4 * k
+    if len(norm) <= k:
+        return {_mix64(zlib.crc32(data) | (len(norm) << 32))}
+    out: set[int] = set()
+    crc = zlib.crc32
+    mix = _mix64
+    for i in range(0, len(data) - width + 4, 4):
+        chunk = data[i : i + width]
+        # Two CRCs with different seeds give 64 bits; the finalizer mixes them.
+        out.add(mix(crc(chunk) | (crc(chunk, 0x5BD1E995) << 32)))
+    return out
+
+
+def simhash(text: str, k: int = SHINGLE_K) -> str:
+    """64-bit SimHash of ``text`` over its character shingles, as 16 lowercase hex chars.
+
+    Each shingle hash votes +1/-1 on each of the 64 bits; a bit is set where the votes are
+    positive. Near-identical texts differ in few bits (compare with ``int(a, 16) ^ int(b, 16)``
+    and ``int.bit_count``). An empty text gives ``"0000000000000000"``.
+    """
+    hashes = shingle_hashes(text, k)
+    if not hashes:
+        return "0" * 16
+    data = b"".join(struct.pack("<Q", h) for h in hashes)
+    n = len(hashes)
+    result = 0
+    for byte_pos in range(8):
+        counts = Counter(data[byte_pos::8])
+        ones = [0] * 8
+        for value, count in counts.items():
+            for bit in range(8):
+                if value >> bit & 1:
+                    ones[bit] += count
+        for bit in range(8):
+            if 2 * ones[bit] > n:
+                result |= 1 << (byte_pos * 8 + bit)
+    return f"{result:016x}"
+
+
+# --------------------------------------------------------------------------------------------
+# Near-duplicate signature (one-permutation MinHash + LSH bands)
+
+#: Number of MinHash bins (signature length).
+NUM_BINS = 64
+#: LSH banding: ``BANDS`` bands of ``ROWS_PER_BAND`` bins each (``BANDS * ROWS_PER_BAND <= NUM_BINS``).
+ROWS_PER_BAND = 4
+BANDS = NUM_BINS // ROWS_PER_BAND
+_BIN_MASK = NUM_BINS - 1
+_BIN_BITS = NUM_BINS.bit_length() - 1
+_EMPTY = _M64
+_M32 = (1 << 32) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A near-duplicate signature: a one-permutation MinHash of the text's shingles.
+
+    ``values`` holds one 32-bit minimum per bin (``NUM_BINS`` of them); ``size`` is the number of
+    distinct shingles, which lets :meth:`similarity` turn the Jaccard estimate into a containment
+    estimate. ``to_hex()`` / ``from_hex()`` give a compact, stable text form (for storage).
+    """
+
+    values: tuple[int, ...]
+    size: int
+
+    def jaccard(self, other: Signature) -> float:
+        """Estimated Jaccard similarity of the two shingle sets (fraction of equal bins)."""
+        if not self.size or not other.size:
+            return 0.0
+        same = sum(1 for a, b in zip(self.values, other.values, strict=True) if a == b)
+        return same / len(self.values)
+
+    def containment(self, other: Signature) -> float:
+        """Estimated share of the *smaller* text's shingles found in the other one.
+
+        From Jaccard ``J`` and the set sizes: ``|A∩B| = J/(1+J) * (|A|+|B|)``. High when one text
+        is the other plus extra material (a reprint with a longer footer, an extra paragraph).
+        """
+        j = self.jaccard(other)
+        smaller = min(self.size, other.size)
+        if not smaller:
+            return 0.0
+        inter = j / (1.0 + j) * (self.size + other.size)
+        return min(1.0, inter / smaller)
+
+    def similarity(self, other: Signature) -> float:
+        """The score that near-duplicate detection thresholds (see ``NEAR_DUPLICATE_THRESHOLD``
+        in :mod:`newscrawler.dedupe.store`): the estimated Jaccard similarity.
+
+        Kept as its own method so the measure can change in one place; the evaluation script
+        compares the candidate measures.
+        """
+        return self.jaccard(other)
+
+    def bands(self) -> list[int]:
+        """LSH band keys: one signed 64-bit integer per band (fits an SQLite INTEGER).
+
+        Two texts share at least one band key with probability ``1 - (1 - J**r)**b`` (``J``
+        Jaccard, ``r`` rows per band, ``b`` bands); the band number is part of the key.
+        """
+        keys = []
+        for band in range(BANDS):
+            rows = self.values[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
+            h = band
+            for v in rows:
+                h = _mix64((h * 0x100000001B3) ^ v)
+            keys.append(h - (1 << 64) if h >= 1 << 63 else h)
+        return keys
+
+    def to_hex(self) -> str:
+        """``"<size>:<8 hex chars per bin>"``."""
+        return f"{self.size}:" + "".join(f"{v:08x}" for v in self.values)
+
+    @classmethod
+    def from_hex(cls, text: str) -> Signature:
+        """Inverse of :meth:`to_hex`."""
+        size, _, body = text.partition(":")
+        values = tuple(int(body[i : i + 8], 16) for i in range(0, len(body), 8))
+        if len(values) != NUM_BINS:
+            raise ValueError(f"signature has {len(values)} bins, expected {NUM_BINS}")
+        return cls(values=values, size=int(size))
+
+
+def signature_from_hashes(hashes: Iterable[int]) -> Signature:
+    """One-permutation MinHash of already-hashed shingles (see :func:`shingle_hashes`).
+
+    Each 64-bit hash goes to bin ``h % NUM_BINS`` and the bin keeps the minimum of the remaining
+    bits. Empty bins (short texts) are filled by rotation from the next non-empty bin with an
+    offset, so that two texts agree on an empty bin only when they agree on the bin it copies.
+    """
+    mins = [_EMPTY] * NUM_BINS
+    size = 0
+    for h in hashes:
+        size += 1
+        b = h & _BIN_MASK
+        v = h >> _BIN_BITS
+        if v < mins[b]:
+            mins[b] = v
+    if not size:
+        return Signature(values=(0,) * NUM_BINS, size=0)
+    values = [(v & _M32) if v != _EMPTY else -1 for v in mins]
+    if -1 in values:
+        filled = list(values)
+        for i, v in enumerate(values):
+            if v != -1:
+                continue
+            for dist in range(1, NUM_BINS):
+                src = values[(i + dist) % NUM_BINS]
+                if src != -1:
+                    filled[i] = (src + dist * 0x9E3779B9) & _M32
+                    break
+        values = filled
+    return Signature(values=tuple(values), size=size)
+
+
+def signature(text: str, k: int = SHINGLE_K) -> Signature:
+    """The near-duplicate signature of ``text`` (MinHash of its ``k``-character shingles)."""
+    return signature_from_hashes(shingle_hashes(text, k))

@@ -1,0 +1,132 @@
+"""Fingerprints: canonical URLs, content hashes, shingles, SimHash and MinHash signatures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from newscrawler.dedupe.fingerprint import (
+    BANDS,
+    NUM_BINS,
+    Signature,
+    canonical_url,
+    content_hash,
+    normalize_for_hash,
+    shingle_hashes,
+    shingles,
+    signature,
+    simhash,
+)
+
+BODY = (
+    "6月3日，记者从通化医药高新区获悉，今年以来，该区紧紧围绕医药健康产业发展，"
+    "开展“百日会战”，全力推动项目建设。\n"
+    "在位于西区的修正药业集团新厂区，工人们正在紧张施工，塔吊林立，车辆穿梭。"
+    "据介绍，该项目总投资12亿元，建成后年产值可达30亿元。\n"
+    "通化医药高新区相关负责人表示，将继续优化营商环境，为企业提供全程代办服务。"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://jl.cri.cn/20200604/a.html", "http://jl.cri.cn/20200604/a.html"),
+        ("HTTP://JL.CRI.CN/20200604/a.html#comments", "http://jl.cri.cn/20200604/a.html"),
+        ("http://jl.cri.cn:80/a.html", "http://jl.cri.cn/a.html"),
+        ("https://jl.cri.cn:443/a.html", "https://jl.cri.cn/a.html"),
+        ("https://jl.cri.cn:8443/a.html", "https://jl.cri.cn:8443/a.html"),
+        ("http://x.cn/a?id=3&utm_source=wx&utm_MEDIUM=s&spm=1.2&from=timeline", "http://x.cn/a?id=3"),
+        ("http://x.cn/a?b=2&a=1", "http://x.cn/a?a=1&b=2"),
+        ("http://x.cn/a?spm=1", "http://x.cn/a"),
+        ("http://x.cn/新闻/a.html?q=吉林", "http://x.cn/%E6%96%B0%E9%97%BB/a.html?q=%E5%90%89%E6%9E%97"),
+        ("http://x.cn/a?fromage=1", "http://x.cn/a?fromage=1"),
+    ],
+)
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_canonical_url_is_idempotent() -> None:
+    url = "HTTP://Www.Cnjiwang.com:80/jl/202006/t2020_1.html?utm_campaign=x&page=2#p"
+    once = canonical_url(url)
+    assert canonical_url(once) == once
+
+
+def test_normalize_drops_whitespace_punctuation_and_width() -> None:
+    assert normalize_for_hash("吉林省， 长春市。\n ＡＢＣ　2020！“好”") == "吉林省长春市abc2020好"
+    assert normalize_for_hash("") == ""
+
+
+def test_content_hash_is_stable_across_whitespace_and_punctuation() -> None:
+    reformatted = BODY.replace("\n", "\n\n  ").replace("，", ",").replace("。", ". ")
+    assert content_hash(reformatted) == content_hash(BODY)
+    assert len(content_hash(BODY)) == 40
+    int(content_hash(BODY), 16)
+    assert content_hash(BODY.replace("12亿元", "13亿元")) != content_hash(BODY)
+
+
+def test_shingles_are_characters() -> None:
+    assert shingles("吉林省长春", k=3) == {"吉林省", "林省长", "省长春"}
+    assert shingles("吉林", k=3) == {"吉林"}
+    assert shingles("，。", k=3) == set()
+    assert len(shingle_hashes(BODY)) == len(shingles(BODY))
+
+
+def test_simhash_shape_and_closeness() -> None:
+    h = simhash(BODY)
+    assert len(h) == 16
+    int(h, 16)
+    assert simhash("") == "0" * 16
+    edited = BODY.replace("12亿元", "15亿元")
+    other = "长春今日多云转晴，最高气温24摄氏度，最低气温13摄氏度，西南风三到四级，空气质量良。" * 3
+    near = (int(h, 16) ^ int(simhash(edited), 16)).bit_count()
+    far = (int(h, 16) ^ int(simhash(other), 16)).bit_count()
+    assert near < far
+    assert near <= 8
+
+
+def test_fingerprints_are_stable_across_processes() -> None:
+    """No salted hash(): another interpreter computes the same values."""
+    code = (
+        "from newscrawler.dedupe.fingerprint import simhash, signature;"
+        f"print(simhash({BODY!r}), signature({BODY!r}).to_hex())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "7"}
+    ).stdout.split()
+    assert out == [simhash(BODY), signature(BODY).to_hex()]
+
+
+def test_signature_roundtrip_and_bands() -> None:
+    sig = signature(BODY)
+    assert len(sig.values) == NUM_BINS
+    assert sig.size == len(shingles(BODY))
+    assert Signature.from_hex(sig.to_hex()) == sig
+    bands = sig.bands()
+    assert len(bands) == BANDS
+    assert all(-(1 << 63) <= b < (1 << 63) for b in bands)
+    with pytest.raises(ValueError):
+        Signature.from_hex("3:abcd")
+
+
+def test_signature_similarity() -> None:
+    sig = signature(BODY)
+    assert sig.jaccard(sig) == 1.0
+    assert sig.containment(sig) == 1.0
+    extra = BODY + "\n据悉，该区下一步还将引进更多生物医药企业，打造千亿级医药产业集群，带动当地就业。"
+    assert signature(extra).jaccard(sig) > 0.5
+    assert signature(extra).containment(sig) > 0.85
+    other = signature("长春今日多云转晴，最高气温24摄氏度，最低气温13摄氏度，西南风三到四级，空气质量良。")
+    assert other.jaccard(sig) < 0.2
+    empty = signature("")
+    assert empty.size == 0
+    assert empty.jaccard(sig) == 0.0
+    assert set(signature(BODY).bands()) & set(signature(extra).bands())
+
+
+def test_short_text_signature_is_filled() -> None:
+    sig = signature("吉林长春下雪了")
+    assert sig.size == 5
+    assert len(set(sig.values)) > 5  # empty bins filled, not left equal
