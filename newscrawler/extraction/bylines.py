@@ -1,0 +1,388 @@
+"""Bylines, info lines and photo credits of Chinese news pages.
+
+An author is a dict ``{"name": ..., "role": ...}`` with ``"org"`` only when the byline names the
+organisation (``新华社记者 张三`` → org ``新华社``; ``本报记者`` names none, so no ``org`` key).
+Roles: ``reporter`` (记者, 实习生), ``correspondent`` (通讯员), ``author`` (作者/文/撰稿; ``文/图``
+gives ``author``), ``photographer`` (摄/摄影/图), ``translator`` (编译/翻译).
+Editors (责编/编辑/校对/审核 ...) and sources (来源) are never returned as authors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import ParsedDate, parse_date
+
+__all__ = [
+    "InfoLine",
+    "parse_byline",
+    "parse_info_line",
+    "split_caption_credit",
+    "split_trailing_byline",
+]
+
+Author = dict[str, str]
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_NAME_RE = re.compile(rf"[{_CJK}]{{2,4}}|[{_CJK}]{{1,6}}(?:[·•・][{_CJK}]{{1,8}}){{1,3}}")
+
+# Multi-character role labels, longest first (they are split out of tokens: 吉林日报记者王忠先).
+_ROLE_LABELS: dict[str, str] = {
+    "摄影记者": "photographer",
+    "特约记者": "reporter",
+    "见习记者": "reporter",
+    "实习记者": "reporter",
+    "首席记者": "reporter",
+    "融媒记者": "reporter",
+    "全媒体记者": "reporter",
+    "记者": "reporter",
+    "实习生": "reporter",
+    "通讯员": "correspondent",
+    "特约撰稿人": "author",
+    "特约撰稿": "author",
+    "撰稿人": "author",
+    "撰稿": "author",
+    "撰文": "author",
+    "作者": "author",
+    "编译": "translator",
+    "翻译": "translator",
+    "译者": "translator",
+    "摄影": "photographer",
+    "摄像": "photographer",
+    "供图": "photographer",
+}
+# Single-character labels: only as whole tokens (文 / 图 / 摄 occur inside names).
+_SHORT_LABELS: dict[str, str] = {
+    "文": "author", "图": "photographer", "摄": "photographer", "译": "translator"
+}
+# Labels after the names they qualify: 朱传刚 摄, 张三/摄影, 李四 供图.
+_SUFFIX_LABELS = frozenset({"摄", "摄影", "供图", "摄像"})
+# Labels whose names are NOT authors.
+_NON_AUTHOR_LABELS = (
+    "责任编辑", "责编", "编辑", "主编", "校对", "审核", "审校", "终审", "监制", "统筹", "策划", "制作",
+    "设计", "海报", "视频", "剪辑", "出品", "来源", "稿源", "出处", "编审", "值班编辑", "美编", "排版",
+)
+_STOP_NAMES = frozenset(
+    {
+        "报道", "综合", "整理", "编辑", "来源", "本报", "本台", "本网", "本刊", "记者", "发自", "电讯",
+        "图片", "资料", "资料图", "网络", "新闻", "消息", "特稿", "专稿", "原创", "供稿",
+        "联合", "采写", "报导",
+        "通讯", "见习", "实习", "摄影", "视频", "直播", "微信", "客户端", "新华社", "人民网", "新华网",
+        "专电", "电头", "北京", "上海", "文图", "图文", "署名", "转载", "作者", "未知",
+    }
+)
+_ORG_SUFFIX_RE = re.compile(
+    r"(?:报|报社|社|网|台|电台|电视台|刊|杂志|中心|新闻|客户端|频道|通讯社|传媒|集团|在线|周刊|日报|晚报|时报"
+    r"|新闻网|融媒|号)$"
+)
+_LOCAL_ORG = frozenset({"本报", "本台", "本网", "本刊", "本站", "本社", "本报驻地", "本网站"})
+
+_multi = sorted([*_ROLE_LABELS, *_NON_AUTHOR_LABELS], key=len, reverse=True)
+_LABEL_SPLIT_RE = re.compile("(" + "|".join(map(re.escape, _multi)) + ")")
+_SEP_RE = re.compile(r"[\s\u3000\u00a0,，、;；|｜:：/／()（）\[\]【】〔〕<>《》]+")
+_BRACKETS = "()（）[]【】〔〕"
+
+
+def _is_org(token: str) -> bool:
+    return token in _LOCAL_ORG or (
+        1 < len(token) <= 16 and bool(_ORG_SUFFIX_RE.search(token)) and not token.startswith("据")
+    )
+
+
+def _is_name(token: str) -> bool:
+    return bool(_NAME_RE.fullmatch(token)) and token not in _STOP_NAMES and not token.startswith("本")
+
+
+def _tokens(text: str) -> list[str]:
+    text = _LABEL_SPLIT_RE.sub(r" \1 ", text)
+    return [t for t in _SEP_RE.split(text) if t]
+
+
+def _parse(text: str) -> tuple[list[Author], int]:
+    """Authors in ``text`` and the number of tokens that are neither labels, names nor orgs."""
+    toks = _tokens(text)
+    authors: list[Author] = []
+    junk = 0
+    role: str | None = None
+    org: str | None = None
+    skipping = False  # after an editor/source label, until the next role label
+    group: list[Author] = []  # authors of the current label
+    pending: list[str] = []  # names seen before any label (for suffix labels: 朱传刚 摄)
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        label_role = _ROLE_LABELS.get(tok) or _SHORT_LABELS.get(tok)
+        if tok in _NON_AUTHOR_LABELS:
+            role, org, skipping, group, pending = None, None, True, [], []
+        elif label_role is not None:
+            # 文/图 or 图/文 → one author label
+            if tok in ("文", "图") and nxt in ("文", "图", "摄") and nxt != tok:
+                label_role = "author"
+                i += 1
+                nxt = toks[i + 1] if i + 1 < len(toks) else None
+            prev_is_name = i > 0 and (bool(group) or bool(pending)) and _is_name(toks[i - 1])
+            if tok in _SUFFIX_LABELS and prev_is_name and (nxt is None or not _is_name(nxt)):
+                if pending:
+                    for n in pending:
+                        authors.append({"name": n, "role": "photographer"})
+                    pending = []
+                for a in group:
+                    a["role"] = "photographer"
+                role, group = None, []
+            else:
+                role, group, pending, skipping = label_role, [], [], False
+                # org is the token right before the label, if it looks like one
+                org = None
+                if i > 0 and _is_org(toks[i - 1]) and toks[i - 1] not in _LOCAL_ORG:
+                    org = toks[i - 1]
+        elif nxt is not None and (nxt in _ROLE_LABELS or nxt in _SHORT_LABELS) and _is_org(tok):
+            pass  # an org prefix (吉林日报 记者); handled when the label is seen
+        elif _is_name(tok):
+            if skipping:
+                pass
+            elif role is not None:
+                a: Author = {"name": tok, "role": role}
+                if org:
+                    a["org"] = org
+                if not any(x["name"] == tok for x in authors):
+                    authors.append(a)
+                    group.append(a)
+            else:
+                pending.append(tok)
+        else:
+            junk += 1
+            if not skipping:
+                role, group = None, []
+        i += 1
+    junk += len(pending)
+    return authors, junk
+
+
+def parse_byline(text: str) -> list[Author]:
+    """Authors named by a byline: ``(吉林日报记者 王忠先 通讯员 朱传刚)`` →
+    ``[{"name": "王忠先", "role": "reporter", "org": "吉林日报"},
+    {"name": "朱传刚", "role": "correspondent"}]``.
+    """
+    if not text:
+        return []
+    return _parse(text)[0]
+
+
+def _clean_byline(text: str) -> list[Author] | None:
+    """Authors if ``text`` is nothing but a byline (every token a label, org or name), else None."""
+    if len(text) > 80:
+        return None
+    authors, junk = _parse(text)
+    if authors and junk == 0:
+        return authors
+    return None
+
+
+_TRAILING_PAREN_RE = re.compile(r"[（(]([^()（）]{2,80})[)）]\s*$")
+
+
+def split_trailing_byline(paragraph: str) -> tuple[str, list[Author]]:
+    """Remove a byline from the end of a body paragraph (``…效率。(吉林日报记者 王忠先)``).
+
+    A paragraph that is only a byline (``本报记者 王五``, ``（记者 张三）``) gives ``("", authors)``.
+    Parentheses that are not bylines are left alone.
+    """
+    stripped = paragraph.strip()
+    if not stripped:
+        return paragraph, []
+    whole = _clean_byline(stripped.strip(_BRACKETS + " \u3000"))
+    if whole is not None and _has_role_label(stripped):
+        return "", whole
+    m = _TRAILING_PAREN_RE.search(stripped)
+    if m and _has_role_label(m.group(1)):
+        authors = _clean_byline(m.group(1))
+        if authors is not None:
+            return stripped[: m.start()].rstrip(), authors
+    return paragraph, []
+
+
+def _has_role_label(text: str) -> bool:
+    toks = _tokens(text)
+    return any(t in _ROLE_LABELS or t in _SHORT_LABELS for t in toks)
+
+
+# --------------------------------------------------------------------------- info lines
+
+@dataclass
+class InfoLine:
+    """What the line under a title says: time, 来源, 责编, authors."""
+
+    published: ParsedDate | None = None
+    source: str | None = None
+    editor: str | None = None
+    authors: list[Author] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict (``published`` as its ISO string)."""
+        return {
+            "published": self.published.iso if self.published else None,
+            "source": self.source,
+            "editor": self.editor,
+            "authors": list(self.authors),
+        }
+
+
+_INFO_LABELS: dict[str, str] = {
+    "来源": "source",
+    "稿源": "source",
+    "出处": "source",
+    "责任编辑": "editor",
+    "责编": "editor",
+    "编辑": "editor",
+    "值班编辑": "editor",
+    "作者": "author",
+    "记者": "author",
+    "通讯员": "author",
+    "撰稿": "author",
+    "撰文": "author",
+    "编译": "author",
+    "摄影": "author",
+    "发布时间": "time",
+    "发表时间": "time",
+    "发布日期": "time",
+    "更新时间": "time",
+    "时间": "time",
+    "日期": "time",
+    "浏览": "stop",
+    "阅读": "stop",
+    "点击": "stop",
+    "字号": "stop",
+    "字体": "stop",
+    "打印": "stop",
+    "分享": "stop",
+    "评论": "stop",
+    "收藏": "stop",
+    "扫一扫": "stop",
+    "校对": "stop",
+    "审核": "stop",
+    "浏览次数": "stop",
+    "阅读量": "stop",
+    "点击数": "stop",
+}
+_INFO_LABEL_RE = re.compile(
+    r"(?:文章|稿件|本文|信息|新闻|内容)?"
+    r"(?:【|\[)?(" + "|".join(map(re.escape, sorted(_INFO_LABELS, key=len, reverse=True))) + r")"
+    r"(?:】|\])?\s*[:：]\s*"
+)
+_VALUE_END_RE = re.compile(
+    r"[|｜【】\[\]]|\s{2,}|(?:19|20)\d{2}[-/.年]\d{1,2}|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]{1,4}[:：])"
+)
+
+
+def _value_token(value: str) -> str | None:
+    m = _VALUE_END_RE.search(value)
+    if m:
+        value = value[: m.start()]
+    value = value.strip(" \t\u3000\u00a0-—_·|｜,，;；")
+    if not value:
+        return None
+    # a single value: the first whitespace-separated token (来源：新华网 张三 → 新华网)
+    first = value.split()[0]
+    return first or None
+
+
+def parse_info_line(text: str) -> InfoLine:
+    """Parse a meta line such as ``2020-06-04 09:34:01来源:吉林日报责编:赵宇静`` or
+    ``发布时间：… 来源：… 作者：… 责任编辑：…`` (labels in any order, ``:`` or ``：``)."""
+    info = InfoLine()
+    if not text:
+        return info
+    text = text.replace("\u3000", " ").replace("\u00a0", " ")
+    matches = list(_INFO_LABEL_RE.finditer(text))
+    authors: list[Author] = []
+    for idx, m in enumerate(matches):
+        kind = _INFO_LABELS[m.group(1)]
+        end = matches[idx + 1].start() if idx + 1 < len(matches) else len(text)
+        raw_value = text[m.end() : end]
+        if kind == "source" and info.source is None:
+            info.source = _value_token(raw_value)
+        elif kind == "editor" and info.editor is None:
+            info.editor = _value_token(raw_value)
+        elif kind == "time" and info.published is None:
+            info.published = parse_date(raw_value)
+        elif kind == "author":
+            val = raw_value
+            cut = _VALUE_END_RE.search(val)
+            if cut and cut.start() > 0:
+                val = val[: cut.start()]
+            label = m.group(1)
+            found = parse_byline(f"{label} {val}")
+            if not found and label == "作者":
+                # 作者：a name outside our 2–4 character rule (pen names, foreign names)
+                latin = re.match(r"\s*([A-Za-z][A-Za-z.'\- ]{1,40}[A-Za-z.])", val)
+                token = latin.group(1) if latin else _value_token(val)
+                if token and token not in _STOP_NAMES and len(token) <= 20:
+                    found = [{"name": token, "role": "author"}]
+            for a in found:
+                if not any(x["name"] == a["name"] for x in authors):
+                    authors.append(a)
+    if info.published is None:
+        info.published = parse_date(text)
+    info.authors = authors
+    return info
+
+
+# --------------------------------------------------------------------------- captions
+
+_NAME2 = rf"[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{1,8}})*"
+_CREDIT_NAMES = rf"{_NAME2}(?:(?:\s*[、，,]\s*|\s+){_NAME2})*"
+_CAPTION_PATTERNS = (
+    # 新华社发（张三 摄） / 新华社发
+    re.compile(rf"\s*([{_CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$"),
+    # （新华社记者 张三 摄） (张三/摄)
+    re.compile(r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$"),
+    # … 朱传刚 摄 / 记者 李四/摄 / 新华社记者 张三 摄
+    re.compile(
+        rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{_CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
+        r"\s*[/／]?\s*(?:摄影|摄)\s*$"
+    ),
+    # （图片来源：网络） 图/张三 供图：xx
+    re.compile(r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$"),
+    re.compile(rf"\s*[（(]?\s*([{_CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$"),
+)
+
+
+def _credit_from(text: str) -> str | None:
+    authors = parse_byline(text)
+    if authors:
+        return "、".join(a["name"] for a in authors)
+    names = [t for t in _tokens(text) if _is_name(t)]
+    if names:
+        return "、".join(names)
+    return None
+
+
+def split_caption_credit(caption: str) -> tuple[str, str | None]:
+    """Split a photo caption from its credit: ``… 计划年底前竣工。 朱传刚 摄`` → (``… 计划年底前竣工。``,
+    ``朱传刚``); ``（新华社记者 张三 摄）`` → ``张三``; ``图为…。新华社发`` → ``新华社``."""
+    text = caption.strip()
+    if not text:
+        return caption, None
+    for idx, pat in enumerate(_CAPTION_PATTERNS):
+        m = pat.search(text)
+        if not m:
+            continue
+        if idx == 0:
+            org = m.group(1)
+            if not _is_org(org):
+                continue
+            credit = _credit_from(m.group(2)) if m.group(2) else None
+            credit = credit or org
+        elif idx in (3, 4):
+            credit = m.group(1).strip()
+            if idx == 4 and not (_is_org(credit) or _is_name(credit)):
+                continue
+        else:
+            credit = _credit_from(m.group(1) + " 摄")
+        if not credit:
+            continue
+        return text[: m.start()].rstrip(), credit
+    return text, None

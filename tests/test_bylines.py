@@ -1,0 +1,133 @@
+"""Tests for newscrawler.extraction.bylines."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawler.extraction.bylines import (
+    parse_byline,
+    parse_info_line,
+    split_caption_credit,
+    split_trailing_byline,
+)
+
+WANG_ZHU = [
+    {"name": "王忠先", "role": "reporter", "org": "吉林日报"},
+    {"name": "朱传刚", "role": "correspondent"},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(吉林日报记者 王忠先 通讯员 朱传刚)", WANG_ZHU),
+        ("吉林日报记者王忠先通讯员朱传刚", WANG_ZHU),
+        (
+            "新华社记者 张三 李四",
+            [
+                {"name": "张三", "role": "reporter", "org": "新华社"},
+                {"name": "李四", "role": "reporter", "org": "新华社"},
+            ],
+        ),
+        ("本报记者 王五", [{"name": "王五", "role": "reporter"}]),
+        ("文/图 赵六", [{"name": "赵六", "role": "author"}]),
+        (
+            "记者：孙七 通讯员：周八",
+            [{"name": "孙七", "role": "reporter"}, {"name": "周八", "role": "correspondent"}],
+        ),
+        ("（记者 张三）", [{"name": "张三", "role": "reporter"}]),
+        ("记者　张三、李四", [{"name": "张三", "role": "reporter"}, {"name": "李四", "role": "reporter"}]),
+        ("记者 阿依古丽·买买提", [{"name": "阿依古丽·买买提", "role": "reporter"}]),
+        ("摄影 刘一", [{"name": "刘一", "role": "photographer"}]),
+        ("编译 陈二", [{"name": "陈二", "role": "translator"}]),
+        ("作者：张三 编辑：王五", [{"name": "张三", "role": "author"}]),
+        ("记者 张三 报道", [{"name": "张三", "role": "reporter"}]),
+        ("责任编辑：李四", []),
+        ("来源：新华社", []),
+        ("", []),
+    ],
+)
+def test_parse_byline(text: str, expected: list[dict[str, str]]) -> None:
+    assert parse_byline(text) == expected
+
+
+def test_org_key_absent_when_unknown() -> None:
+    (author,) = parse_byline("本报记者 王五")
+    assert "org" not in author
+
+
+def test_split_trailing_byline_reference_paragraph() -> None:
+    para = "为项目筹备前期要件节省时间,提高了审批效率。(吉林日报记者 王忠先 通讯员 朱传刚)"
+    assert split_trailing_byline(para) == ("为项目筹备前期要件节省时间,提高了审批效率。", WANG_ZHU)
+
+
+@pytest.mark.parametrize(
+    "para",
+    [
+        "他说（这是一个例子）",
+        "会议在长春召开（图为会场）",
+        "这是中国（吉林）自由贸易试验区",
+        "全文完。（完）",
+        "全文完。（责任编辑：张三）",
+        "全省共有（含长春市）十个项目",
+    ],
+)
+def test_split_trailing_byline_leaves_other_parentheses(para: str) -> None:
+    assert split_trailing_byline(para) == (para, [])
+
+
+def test_standalone_byline_paragraph() -> None:
+    assert split_trailing_byline("本报记者 王五") == ("", [{"name": "王五", "role": "reporter"}])
+    assert split_trailing_byline("（记者 张三）") == ("", [{"name": "张三", "role": "reporter"}])
+    # a short sentence that merely contains a role word is not a byline
+    assert split_trailing_byline("记者来到了现场。")[1] == []
+
+
+def test_parse_info_line_reference() -> None:
+    info = parse_info_line("2020-06-04 09:34:01来源:吉林日报责编:赵宇静")
+    assert info.published is not None
+    assert info.published.iso == "2020-06-04T09:34:01+08:00"
+    assert info.published.raw == "2020-06-04 09:34:01"
+    assert info.source == "吉林日报"
+    assert info.editor == "赵宇静"
+    assert info.authors == []
+
+
+def test_parse_info_line_forms() -> None:
+    info = parse_info_line("2020年06月04日 09:34 来源：新华网 作者：张三 责任编辑：李四")
+    assert info.as_dict() == {
+        "published": "2020-06-04T09:34:00+08:00",
+        "source": "新华网",
+        "editor": "李四",
+        "authors": [{"name": "张三", "role": "author"}],
+    }
+    info = parse_info_line("来源：人民网-人民日报 编辑：王五 发布时间：2020-06-04")
+    assert (info.source, info.editor, info.published.iso if info.published else None) == (
+        "人民网-人民日报",
+        "王五",
+        "2020-06-04",
+    )
+    info = parse_info_line("来源: 新华网 | 2020-06-04 08:00:00 | 作者: 李四 【字号 大 中 小】")
+    assert info.source == "新华网"
+    assert info.authors == [{"name": "李四", "role": "author"}]
+    info = parse_info_line("2020-06-04 10:00 来源：中国吉林网 记者：张三 李四 通讯员：王五 责任编辑：赵六")
+    assert [a["name"] for a in info.authors] == ["张三", "李四", "王五"]
+    assert info.editor == "赵六"
+    assert "赵六" not in [a["name"] for a in info.authors]
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("计划年底前竣工。 朱传刚 摄", ("计划年底前竣工。", "朱传刚")),
+        ("6月3日，工人在施工。（新华社记者 张三 摄）", ("6月3日，工人在施工。", "张三")),
+        ("图为会议现场。新华社发", ("图为会议现场。", "新华社")),
+        ("图为会议现场。 记者 李四/摄", ("图为会议现场。", "李四")),
+        ("图为会议现场。新华社发（王五 摄）", ("图为会议现场。", "王五")),
+        ("图为会场。 张三 李四 摄", ("图为会场。", "张三、李四")),
+        ("这是一张照片", ("这是一张照片", None)),
+        ("我们都在拍摄", ("我们都在拍摄", None)),
+    ],
+)
+def test_split_caption_credit(caption: str, expected: tuple[str, str | None]) -> None:
+    assert split_caption_credit(caption) == expected
