@@ -1,0 +1,170 @@
+"""Serve a saved portal mirror over real HTTP on 127.0.0.1, as an HTTP proxy.
+
+A mirror is a folder with ``mirror.json``::
+
+    {"portal": "jl_cri",
+     "entries": [{"url": "http://jl.cri.cn/", "file": "site/jl.cri.cn/index.html",
+                  "status": 200, "headers": {"Content-Type": "text/html; charset=utf-8"},
+                  "fail_first": 0}]}
+
+The crawl uses the server as its HTTP proxy, so every request and every record keeps the live
+portal's URLs. A URL missing from the mirror answers 404; ``fail_first: N`` makes an entry answer
+500 to its first N requests (to exercise retries). Bodies are served as raw bytes, exactly as
+saved: a GBK page stays GBK.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+logger = logging.getLogger(__name__)
+
+
+class MirrorError(Exception):
+    """A mirror folder that cannot be served (missing or malformed mirror.json)."""
+
+
+@dataclass
+class MirrorEntry:
+    url: str
+    path: Path
+    status: int
+    headers: dict[str, str]
+    fail_first: int = 0
+
+
+def normalize_mirror_url(url: str) -> str:
+    """The lookup key of a URL: scheme and host lowercased, no fragment, '/' for an empty path."""
+    parts = urlsplit(url.strip())
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+class Mirror:
+    """The entries of a mirror folder, loaded once; thread-safe failure counters."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        manifest = self.root / "mirror.json"
+        if not manifest.is_file():
+            raise MirrorError(f"{self.root} is not a mirror: {manifest} does not exist")
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            entries = data["entries"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise MirrorError(f"{manifest} is not a valid mirror manifest: {exc}") from None
+        self.portal: str | None = data.get("portal")
+        self.entries: dict[str, MirrorEntry] = {}
+        for raw in entries:
+            entry = MirrorEntry(
+                url=raw["url"],
+                path=self.root / raw["file"],
+                status=int(raw.get("status", 200)),
+                headers=dict(raw.get("headers") or {}),
+                fail_first=int(raw.get("fail_first", 0)),
+            )
+            self.entries[normalize_mirror_url(entry.url)] = entry
+        self._failures: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def respond(self, url: str) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) for a request of ``url``."""
+        key = normalize_mirror_url(url)
+        entry = self.entries.get(key)
+        if entry is None:
+            return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><body>404 Not Found</body></html>"
+        with self._lock:
+            failed = self._failures.get(key, 0)
+            if failed < entry.fail_first:
+                self._failures[key] = failed + 1
+                return 500, {"Content-Type": "text/html"}, b"<html><body>500 Internal Server Error</body></html>"
+        try:
+            body = entry.path.read_bytes()
+        except OSError:
+            logger.error("mirror file missing for %s: %s", url, entry.path)
+            return 404, {"Content-Type": "text/html"}, b"missing mirror file"
+        return entry.status, entry.headers, body
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _MirrorHTTPServer
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self, send_body: bool) -> None:
+        target = self.path
+        if not target.startswith(("http://", "https://")):
+            host = self.headers.get("Host", "")
+            target = f"http://{host}{target}"
+        status, headers, body = self.server.mirror.respond(target)
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in {"content-length", "transfer-encoding", "connection"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def do_CONNECT(self) -> None:
+        self.send_error(501, "the mirror serves http:// URLs only")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("mirror: " + format, *args)
+
+
+class _MirrorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, mirror: Mirror, host: str, port: int) -> None:
+        self.mirror = mirror
+        super().__init__((host, port), _Handler)
+
+
+class MirrorServer:
+    """A mirror served on 127.0.0.1 in a background thread. Use as a context manager or
+    ``start()`` / ``stop()``; ``proxy_url`` is what the crawl uses as its HTTP proxy."""
+
+    def __init__(self, root: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.mirror = Mirror(root)
+        self._httpd = _MirrorHTTPServer(self.mirror, host, port)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self._httpd.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def proxy_url(self) -> str:
+        host, port = self.address
+        return f"http://{host}:{port}"
+
+    def start(self) -> MirrorServer:
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="mirror", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> MirrorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
