@@ -79,12 +79,12 @@ class Mirror:
         key = normalize_mirror_url(url)
         entry = self.entries.get(key)
         if entry is None:
-            return 404, {"Content-Type": "text/html; charset=utf-8"}, b"<html><body>404 Not Found</body></html>"
+            return 404, {"Content-Type": "text/html"}, b"<html><body>404 Not Found</body></html>"
         with self._lock:
             failed = self._failures.get(key, 0)
             if failed < entry.fail_first:
                 self._failures[key] = failed + 1
-                return 500, {"Content-Type": "text/html"}, b"<html><body>500 Internal Server Error</body></html>"
+                return 500, {"Content-Type": "text/html"}, b"<html><body>500 Server Error</body></html>"
         try:
             body = entry.path.read_bytes()
         except OSError:

@@ -1,0 +1,81 @@
+"""The mirror server: raw bytes and headers as saved, 404 for unknown URLs, 500-once entries."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from pathlib import Path
+
+import pytest
+
+from newscrawler.mirror.server import Mirror, MirrorError, MirrorServer
+
+GBK_PAGE = "<html><head><meta charset='gb2312'></head><body>吉林省长春市</body></html>".encode("gbk")
+
+
+@pytest.fixture
+def mirror_dir(tmp_path: Path) -> Path:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.html").write_bytes(GBK_PAGE)
+    (tmp_path / "site" / "b.html").write_bytes(b"<html>b</html>")
+    manifest = {
+        "portal": "demo",
+        "entries": [
+            {
+                "url": "http://demo.example/a.html",
+                "file": "site/a.html",
+                "status": 200,
+                "headers": {"Content-Type": "text/html; charset=GBK"},
+            },
+            {
+                "url": "http://demo.example/b.html",
+                "file": "site/b.html",
+                "status": 200,
+                "headers": {"Content-Type": "text/html"},
+                "fail_first": 1,
+            },
+            {"url": "http://demo.example", "file": "site/b.html", "status": 200, "headers": {}},
+        ],
+    }
+    (tmp_path / "mirror.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return tmp_path
+
+
+def proxy_get(server: MirrorServer, url: str) -> tuple[int, dict[str, str], bytes]:
+    host, port = server.address
+    conn = http.client.HTTPConnection(host, port, timeout=5)
+    conn.request("GET", url)  # absolute-form request target, as a proxy client sends it
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, dict(resp.getheaders()), body
+
+
+def test_serves_raw_bytes_and_headers_over_loopback(mirror_dir: Path) -> None:
+    with MirrorServer(mirror_dir) as server:
+        status, headers, body = proxy_get(server, "http://demo.example/a.html")
+    assert status == 200
+    assert body == GBK_PAGE  # never re-encoded
+    assert headers["Content-Type"] == "text/html; charset=GBK"
+
+
+def test_unknown_url_is_404_and_fail_first_gives_500_once(mirror_dir: Path) -> None:
+    with MirrorServer(mirror_dir) as server:
+        assert proxy_get(server, "http://demo.example/missing.html")[0] == 404
+        assert proxy_get(server, "http://demo.example/b.html")[0] == 500
+        assert proxy_get(server, "http://demo.example/b.html")[:1] == (200,)
+        assert proxy_get(server, "http://demo.example/b.html")[2] == b"<html>b</html>"
+
+
+def test_home_url_with_and_without_slash(mirror_dir: Path) -> None:
+    mirror = Mirror(mirror_dir)
+    assert mirror.respond("http://demo.example/")[0] == 200
+    assert mirror.respond("http://DEMO.example#top")[0] == 200
+
+
+def test_not_a_mirror_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(MirrorError, match="mirror.json does not exist"):
+        Mirror(tmp_path)
+    (tmp_path / "mirror.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(MirrorError, match="not a valid mirror manifest"):
+        Mirror(tmp_path)
