@@ -32,9 +32,11 @@ __all__ = [
     "NUM_BINS",
     "ROWS_PER_BAND",
     "SHINGLE_K",
+    "BodyFingerprint",
     "Signature",
     "canonical_url",
     "content_hash",
+    "fingerprint_body",
     "is_tracking_param",
     "normalize_for_hash",
     "shingle_hashes",
@@ -71,9 +73,7 @@ def canonical_url(url: str) -> str:
     """
     parts = urlsplit(url.strip())
     query = "&".join(
-        piece
-        for piece in parts.query.split("&")
-        if piece and not is_tracking_param(piece.split("=", 1)[0])
+        piece for piece in parts.query.split("&") if piece and not is_tracking_param(piece.split("=", 1)[0])
     )
     url = urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
     canon = _w3lib_canonicalize_url(url, keep_fragments=False)
@@ -104,9 +104,7 @@ def normalize_for_hash(text: str) -> str:
     '吉林省长春市abc2020'
     """
     text = unicodedata.normalize("NFKC", text or "")
-    return "".join(
-        ch for ch in text if not unicodedata.category(ch).startswith(_DROP_CATEGORIES)
-    ).lower()
+    return "".join(ch for ch in text if not unicodedata.category(ch).startswith(_DROP_CATEGORIES)).lower()
 
 
 def content_hash(text: str) -> str:
@@ -174,23 +172,7 @@ def simhash(text: str, k: int = SHINGLE_K) -> str:
     positive. Near-identical texts differ in few bits (compare with ``int(a, 16) ^ int(b, 16)``
     and ``int.bit_count``). An empty text gives ``"0000000000000000"``.
     """
-    hashes = shingle_hashes(text, k)
-    if not hashes:
-        return "0" * 16
-    data = b"".join(struct.pack("<Q", h) for h in hashes)
-    n = len(hashes)
-    result = 0
-    for byte_pos in range(8):
-        counts = Counter(data[byte_pos::8])
-        ones = [0] * 8
-        for value, count in counts.items():
-            for bit in range(8):
-                if value >> bit & 1:
-                    ones[bit] += count
-        for bit in range(8):
-            if 2 * ones[bit] > n:
-                result |= 1 << (byte_pos * 8 + bit)
-    return f"{result:016x}"
+    return _simhash_from_hashes(shingle_hashes(text, k))
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,6 +245,16 @@ class Signature:
             keys.append(h - (1 << 64) if h >= 1 << 63 else h)
         return keys
 
+    def to_bytes(self) -> bytes:
+        """Compact binary form: the shingle count then one little-endian uint32 per bin."""
+        return struct.pack(f"<I{NUM_BINS}I", min(self.size, _M32), *self.values)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Signature:
+        """Inverse of :meth:`to_bytes`."""
+        size, *values = struct.unpack(f"<I{NUM_BINS}I", data)
+        return cls(values=tuple(values), size=size)
+
     def to_hex(self) -> str:
         """``"<size>:<8 hex chars per bin>"``."""
         return f"{self.size}:" + "".join(f"{v:08x}" for v in self.values)
@@ -312,3 +304,51 @@ def signature_from_hashes(hashes: Iterable[int]) -> Signature:
 def signature(text: str, k: int = SHINGLE_K) -> Signature:
     """The near-duplicate signature of ``text`` (MinHash of its ``k``-character shingles)."""
     return signature_from_hashes(shingle_hashes(text, k))
+
+
+def _simhash_from_hashes(hashes: set[int]) -> str:
+    if not hashes:
+        return "0" * 16
+    data = b"".join(struct.pack("<Q", h) for h in hashes)
+    n = len(hashes)
+    result = 0
+    for byte_pos in range(8):
+        counts = Counter(data[byte_pos::8])
+        ones = [0] * 8
+        for value, count in counts.items():
+            for bit in range(8):
+                if value >> bit & 1:
+                    ones[bit] += count
+        for bit in range(8):
+            if 2 * ones[bit] > n:
+                result |= 1 << (byte_pos * 8 + bit)
+    return f"{result:016x}"
+
+
+@dataclass(frozen=True, slots=True)
+class BodyFingerprint:
+    """Everything dedupe needs from one article body, computed from a single pass of shingling.
+
+    Build it with :func:`fingerprint_body`; a pipeline can put ``content_hash`` and ``simhash`` in
+    the record and hand the same object to the seen-store (``fingerprint=`` argument) so nothing
+    is computed twice.
+    """
+
+    content_hash: str
+    simhash: str
+    signature: Signature
+
+    @property
+    def bands(self) -> list[int]:
+        """The signature's LSH band keys."""
+        return self.signature.bands()
+
+
+def fingerprint_body(text: str, k: int = SHINGLE_K) -> BodyFingerprint:
+    """Content hash, SimHash and MinHash signature of ``text`` (see the module docstring)."""
+    hashes = shingle_hashes(text, k)
+    return BodyFingerprint(
+        content_hash=content_hash(text),
+        simhash=_simhash_from_hashes(hashes),
+        signature=signature_from_hashes(hashes),
+    )

@@ -1,0 +1,265 @@
+"""A seen-store in Redis, to share one store between processes or machines.
+
+Needs the ``redis`` extra (``pip install 'newscrawler[redis]'``). Open it with
+``open_store("redis://host:6379/0")``; an optional ``?prefix=NAME`` query parameter (default
+``newscrawler:seen``) namespaces the keys so several stores can share one database.
+
+Keys (``P`` = prefix):
+
+* ``P:urls`` hash: canonical URL -> article id (first copies and duplicates alike)
+* ``P:hashes`` hash: content hash -> article id
+* ``P:a:<id>`` hash: the article's record (``fingerprint`` is the binary signature)
+* ``P:nextid``: the last article id (also the number of articles)
+* ``P:b:<bucket>`` hashes: LSH band key -> comma-separated article ids. Band keys are spread over
+  ``BAND_BUCKETS`` hashes, so each stays small (Redis' compact listpack encoding up to ~8M
+  articles with the default ``hash-max-listpack-entries 128``).
+
+Each add and each lookup is one Lua script call (one round trip; atomic, so two crawlers adding
+the same URL or body at once still store one article). Lookup cost is a fixed number of hash
+probes, independent of the store's size, plus the network round trip. Durability is the Redis
+server's (configure ``appendonly yes`` for a store that must survive a server restart).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .fingerprint import BodyFingerprint, Signature
+from .store import MIN_NEAR_SHINGLES, NEAR_DUPLICATE_THRESHOLD, BaseStore, Match, SeenRecord
+
+if TYPE_CHECKING:
+    import redis
+
+__all__ = ["BAND_BUCKETS", "DEFAULT_PREFIX", "RedisStore"]
+
+DEFAULT_PREFIX = "newscrawler:seen"
+BAND_BUCKETS = 1 << 18
+
+_URL_HIT = """
+local p = ARGV[1]
+local id = redis.call('HGET', p .. 'urls', ARGV[2])
+if not id then return false end
+local a = redis.call('HMGET', p .. 'a:' .. id, 'first_url', 'portal')
+return {id, a[1], a[2]}
+"""
+
+_CONTENT_MATCH = """
+local p = ARGV[1]
+local id = redis.call('HGET', p .. 'hashes', ARGV[2])
+if id then
+  local a = redis.call('HMGET', p .. 'a:' .. id, 'first_url', 'portal')
+  return {1, id, a[1], a[2]}
+end
+local out = {0}
+if ARGV[3] == '0' then return out end
+local seen = {}
+for i = 4, #ARGV, 2 do
+  local ids = redis.call('HGET', p .. 'b:' .. ARGV[i], ARGV[i + 1])
+  if ids then
+    for cid in string.gmatch(ids, '[^,]+') do
+      if not seen[cid] then
+        seen[cid] = true
+        local a = redis.call('HMGET', p .. 'a:' .. cid, 'fingerprint', 'first_url', 'portal')
+        table.insert(out, cid)
+        table.insert(out, a[1])
+        table.insert(out, a[2])
+        table.insert(out, a[3])
+      end
+    end
+  end
+end
+return out
+"""
+
+_ADD = """
+local p = ARGV[1]
+if redis.call('HEXISTS', p .. 'urls', ARGV[2]) == 1 then return 0 end
+local existing = redis.call('HGET', p .. 'hashes', ARGV[3])
+if existing then
+  redis.call('HSET', p .. 'urls', ARGV[2], existing)
+  return 1
+end
+local id = redis.call('INCR', p .. 'nextid')
+redis.call('HSET', p .. 'a:' .. id, 'canonical_url', ARGV[2], 'content_hash', ARGV[3],
+  'fingerprint', ARGV[4], 'portal', ARGV[5], 'first_url', ARGV[6], 'first_seen', ARGV[7])
+redis.call('HSET', p .. 'urls', ARGV[2], id)
+redis.call('HSET', p .. 'hashes', ARGV[3], id)
+for i = 8, #ARGV, 2 do
+  local k = p .. 'b:' .. ARGV[i]
+  local cur = redis.call('HGET', k, ARGV[i + 1])
+  if cur then
+    redis.call('HSET', k, ARGV[i + 1], cur .. ',' .. id)
+  else
+    redis.call('HSET', k, ARGV[i + 1], id)
+  end
+end
+return 2
+"""
+
+
+def _import_redis() -> Any:
+    try:
+        import redis
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise RuntimeError(
+            "the Redis seen-store needs the redis package: pip install 'newscrawler[redis]'"
+        ) from exc
+    return redis
+
+
+def _band_args(bands: list[int]) -> list[str]:
+    args: list[str] = []
+    for key in bands:
+        args.append(str(key % BAND_BUCKETS))
+        args.append(str(key))
+    return args
+
+
+def _s(value: bytes | str) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+class RedisStore(BaseStore):
+    """Seen-store in a Redis database at ``url`` (``redis://host:port/db[?prefix=NAME]``).
+
+    ``client``: an existing ``redis.Redis`` (binary responses) to use instead of connecting.
+    ``location`` is the URL without its password.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        threshold: float = NEAR_DUPLICATE_THRESHOLD,
+        min_near_shingles: int = MIN_NEAR_SHINGLES,
+        prefix: str | None = None,
+        client: redis.Redis | None = None,
+    ) -> None:
+        super().__init__(threshold=threshold, min_near_shingles=min_near_shingles)
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query))
+        prefix = prefix or query.pop("prefix", DEFAULT_PREFIX)
+        self.prefix = prefix.rstrip(":") + ":"
+        conn_url = urlunsplit(parts._replace(query=urlencode(query)))
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        shown_query = "" if prefix == DEFAULT_PREFIX else f"prefix={prefix}"
+        self.location = urlunsplit(parts._replace(netloc=netloc, query=shown_query))
+        if client is None:
+            client = _import_redis().Redis.from_url(conn_url, decode_responses=False)
+        self._client: redis.Redis | None = client
+        client.ping()
+        self._url_hit_script = client.register_script(_URL_HIT)
+        self._content_script = client.register_script(_CONTENT_MATCH)
+        self._add_script = client.register_script(_ADD)
+
+    @property
+    def client(self) -> redis.Redis:
+        if self._client is None:
+            raise RuntimeError(f"seen-store {self.location} is closed")
+        return self._client
+
+    # -- reads ----------------------------------------------------------------------------------
+    def _url_hit(self, canonical_url: str) -> tuple[int, str, str] | None:
+        self.client  # noqa: B018 - raises when closed
+        res = self._url_hit_script(args=[self.prefix, canonical_url])
+        if not res:
+            return None
+        return int(res[0]), _s(res[1]), _s(res[2])
+
+    def _content_hit(self, content_hash: str) -> tuple[int, str, str] | None:
+        res = self._content_script(args=[self.prefix, content_hash, "0"])
+        if res[0] != 1:
+            return None
+        return int(res[1]), _s(res[2]), _s(res[3])
+
+    def _band_candidates(self, bands: list[int]) -> list[tuple[int, Signature, str, str]]:
+        res = self._content_script(args=[self.prefix, "", "1", *_band_args(bands)])
+        return self._candidates(res[1:])
+
+    @staticmethod
+    def _candidates(flat: list[Any]) -> list[tuple[int, Signature, str, str]]:
+        out = []
+        for i in range(0, len(flat), 4):
+            art_id, fp, first_url, portal = flat[i : i + 4]
+            if fp:
+                out.append((int(art_id), Signature.from_bytes(fp), _s(first_url), _s(portal)))
+        out.sort(key=lambda c: c[0])
+        return out
+
+    def _content_match(self, fp: BodyFingerprint) -> tuple[tuple[int, str, str] | None, Match | None]:
+        """Content hash and LSH candidates in one round trip."""
+        sig = fp.signature
+        near = sig.size >= self.min_near_shingles
+        args = [self.prefix, fp.content_hash, "1" if near else "0"]
+        if near:
+            args += _band_args(sig.bands())
+        self.client  # noqa: B018 - raises when closed
+        res = self._content_script(args=args)
+        if res[0] == 1:
+            hit = (int(res[1]), _s(res[2]), _s(res[3]))
+            return hit, Match("content", hit[1], hit[2], 1.0)
+        best: tuple[float, int, str, str] | None = None
+        for art_id, other, first_url, portal in self._candidates(res[1:]):
+            if other.size < self.min_near_shingles:
+                continue
+            score = sig.similarity(other)
+            if score >= self.threshold and (best is None or score > best[0]):
+                best = (score, art_id, first_url, portal)
+        if best is None:
+            return None, None
+        score, art_id, first_url, portal = best
+        return (art_id, first_url, portal), Match("near", first_url, portal, score)
+
+    def has_url(self, canonical_url: str) -> bool:
+        return bool(self.client.hexists(self.prefix + "urls", canonical_url))
+
+    def get(self, canonical_url: str) -> SeenRecord | None:
+        art_id = self.client.hget(self.prefix + "urls", canonical_url)
+        if art_id is None:
+            return None
+        row = self.client.hgetall(self.prefix + "a:" + _s(art_id))
+        f: dict[str, bytes] = {_s(k): v for k, v in row.items()}
+        return SeenRecord(
+            canonical_url=_s(f["canonical_url"]),
+            content_hash=_s(f["content_hash"]),
+            fingerprint=Signature.from_bytes(f["fingerprint"]).to_hex(),
+            portal=_s(f["portal"]),
+            first_url=_s(f["first_url"]),
+            first_seen=_s(f["first_seen"]),
+        )
+
+    def __len__(self) -> int:
+        return int(self.client.get(self.prefix + "nextid") or 0)
+
+    # -- writes ---------------------------------------------------------------------------------
+    def _insert_article(self, record: SeenRecord, signature: Signature, bands: list[int]) -> None:
+        self.client  # noqa: B018 - raises when closed
+        self._add_script(
+            args=[
+                self.prefix,
+                record.canonical_url,
+                record.content_hash,
+                signature.to_bytes(),
+                record.portal,
+                record.first_url,
+                record.first_seen,
+                *_band_args(bands),
+            ]
+        )
+
+    def _insert_alias(self, canonical_url: str, article_id: int) -> None:
+        self.client.hsetnx(self.prefix + "urls", canonical_url, article_id)
+
+    def clear(self) -> None:
+        """Delete every key of this store (its prefix) from the database."""
+        keys = list(self.client.scan_iter(match=self.prefix + "*", count=10_000))
+        for i in range(0, len(keys), 10_000):
+            self.client.delete(*keys[i : i + 10_000])
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
