@@ -1,0 +1,75 @@
+"""From a raw article (blocks of one or more pages) to the record's content fields: body, images
+with captions and credits, authors from the byline, the original title. The clean pipeline and
+``newscrawler extract`` both call :func:`assemble`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from newscrawler.extraction.boilerplate import clean_paragraphs
+from newscrawler.extraction.bylines import split_caption_credit
+from newscrawler.extraction.page import Block
+
+#: A caption is short; it usually sits centred under its image or ends with a photo credit.
+MAX_CAPTION_CHARS = 300
+CREDIT_END = re.compile(r"(摄|摄影|供图|图片来源[:：].{1,20}|新华社发|资料图片?)\s*[）)]?\s*$")
+
+
+def _is_caption(block: Block) -> bool:
+    if block.is_image or len(block.text) > MAX_CAPTION_CHARS:
+        return False
+    return block.centered or bool(CREDIT_END.search(block.text))
+
+
+def merge_authors(*groups: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    """Authors of several sources, first occurrence of each name kept."""
+    seen: set[str] = set()
+    merged: list[dict[str, str]] = []
+    for group in groups:
+        for author in group:
+            if author.get("name") and author["name"] not in seen:
+                seen.add(author["name"])
+                merged.append(dict(author))
+    return merged
+
+
+def assemble(
+    pages: Sequence[Sequence[Block]],
+    *,
+    title: str | None,
+    authors: Iterable[dict[str, str]] = (),
+    extra_patterns: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Clean each page's blocks and join the pages: ``{body, images, authors, original_title}``."""
+    paragraphs: list[str] = []
+    images: list[dict[str, Any]] = []
+    byline_authors: list[dict[str, str]] = []
+    original_title: str | None = None
+    for blocks in pages:
+        texts: list[str] = []
+        last_image: dict[str, Any] | None = None
+        for block in blocks:
+            if block.is_image:
+                last_image = {"url": block.src, "caption": block.alt or None, "credit": None}
+                images.append(last_image)
+                continue
+            if last_image is not None and _is_caption(block):
+                caption, credit = split_caption_credit(block.text)
+                last_image["caption"] = caption or None
+                last_image["credit"] = credit
+                last_image = None
+                continue
+            last_image = None
+            texts.append(block.text)
+        cleaned = clean_paragraphs(texts, title=title, extra_patterns=extra_patterns)
+        paragraphs.extend(cleaned.paragraphs)
+        byline_authors.extend(cleaned.authors)
+        original_title = original_title or cleaned.original_title
+    return {
+        "body": "\n".join(paragraphs),
+        "images": images,
+        "authors": merge_authors(authors, byline_authors),
+        "original_title": original_title,
+    }

@@ -1,0 +1,272 @@
+"""From one fetched page (raw bytes + headers + URL) to a raw article, with or without a portal
+definition. Pure: no Scrapy. The spider, ``newscrawler extract`` and the tests all call
+:func:`extract_page`; the clean pipeline (:mod:`newscrawler.extraction.assemble`) turns the raw
+article into the exported record's fields.
+
+A raw article keeps the body as *blocks* (paragraph texts and images, in page order, one list
+per page of a multi-page article) so that captions, bylines and boilerplate are recognised in
+one place, after all pages are in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from newscrawler.extraction.bylines import parse_info_line
+from newscrawler.extraction.dates import parse_date
+from newscrawler.extraction.decoding import decode_html
+from newscrawler.extraction.text import normalize_text
+from newscrawler.portals.base import PortalDefinition
+
+#: Elements whose text forms one paragraph when they hold no block element themselves.
+BLOCK_TAGS = frozenset(
+    "p div section article h1 h2 h3 h4 h5 h6 li blockquote center".split()
+    + "table tr td figure figcaption pre dd dt".split()
+)
+SKIP_TAGS = frozenset("script style noscript iframe form button select textarea video audio object".split())
+
+
+@dataclass
+class Block:
+    """One piece of an article body: a paragraph (``text``) or an image (``src``)."""
+
+    text: str = ""
+    src: str | None = None
+    alt: str = ""
+    centered: bool = False
+
+    @property
+    def is_image(self) -> bool:
+        return self.src is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.is_image:
+            return {"image": self.src, "alt": self.alt}
+        return {"text": self.text, "centered": self.centered}
+
+
+@dataclass
+class PageExtract:
+    """What one page gives before cleaning."""
+
+    url: str
+    is_article: bool
+    title: str | None = None
+    published_at: str | None = None
+    published_at_raw: str | None = None
+    source: str | None = None
+    editor: str | None = None
+    authors: list[dict[str, str]] = field(default_factory=list)
+    section: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    next_page_url: str | None = None
+    #: set when the generic extractor produced the body (then ``blocks`` is empty)
+    generic: dict[str, Any] | None = None
+    encoding: str = "utf-8"
+
+
+def _css_text(sel: Selector, css: str | None) -> str | None:
+    if not css:
+        return None
+    node = sel.css(css)
+    if not node:
+        return None
+    text = normalize_text(" ".join(node[0].css("::text").getall()))
+    return text or None
+
+
+def _is_centered(el: Any) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "text-align:center" in style or (el.get("align") or "").lower() == "center" or el.tag == "center"
+
+
+def _image_src(el: Any, base_url: str) -> str | None:
+    for attr in ("data-original", "data-src", "original", "src"):
+        value = (el.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return urljoin(base_url, value)
+    return None
+
+
+def _leaf_lines(el: Any) -> Iterator[str]:
+    """Text of a block element without block children, split at <br>."""
+    parts: list[str] = []
+    if el.text:
+        parts.append(el.text)
+    for child in el.iterchildren():
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br":
+            parts.append("\n")
+        elif tag not in SKIP_TAGS and tag != "img":
+            parts.append(child.text_content())
+        if child.tail:
+            parts.append(child.tail)
+    for line in "".join(parts).split("\n"):
+        text = normalize_text(line)
+        if text:
+            yield text
+
+
+def iter_blocks(container: Any, base_url: str, exclude: set[Any] | None = None) -> Iterator[Block]:
+    """Paragraphs and images of ``container`` (an lxml element) in document order."""
+    exclude = exclude or set()
+
+    def walk(el: Any, centered: bool) -> Iterator[Block]:
+        pending: list[str] = []
+        if el.text and el.text.strip():
+            pending.append(el.text)
+        for child in el.iterchildren():
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if not tag or tag in SKIP_TAGS or child in exclude:
+                if child.tail and child.tail.strip():
+                    pending.append(child.tail)
+                continue
+            child_centered = centered or _is_centered(child)
+            if tag == "img":
+                yield from _flush(pending, centered)
+                src = _image_src(child, base_url)
+                if src:
+                    yield Block(src=src, alt=normalize_text(child.get("alt") or ""), centered=child_centered)
+            elif tag == "br":
+                yield from _flush(pending, centered)
+            elif tag in BLOCK_TAGS:
+                yield from _flush(pending, centered)
+                has_block_child = any(
+                    isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in child.iterdescendants()
+                )
+                if has_block_child:
+                    yield from walk(child, child_centered)
+                else:
+                    for img in child.iterdescendants("img"):
+                        src = _image_src(img, base_url)
+                        if src:
+                            yield Block(
+                                src=src, alt=normalize_text(img.get("alt") or ""), centered=child_centered
+                            )
+                    for line in _leaf_lines(child):
+                        yield Block(text=line, centered=child_centered)
+            else:  # inline element: part of the running paragraph
+                for img in child.iterdescendants("img"):
+                    src = _image_src(img, base_url)
+                    if src:
+                        yield from _flush(pending, centered)
+                        yield Block(
+                            src=src, alt=normalize_text(img.get("alt") or ""), centered=child_centered
+                        )
+                pending.append(child.text_content())
+            if child.tail and child.tail.strip():
+                pending.append(child.tail)
+        yield from _flush(pending, centered)
+
+    yield from walk(container, _is_centered(container))
+
+
+def _flush(pending: list[str], centered: bool) -> Iterator[Block]:
+    if pending:
+        text = normalize_text("".join(pending))
+        pending.clear()
+        if text:
+            yield Block(text=text, centered=centered)
+
+
+def _strip_suffix(title: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if title.endswith(suffix):
+            return title[: -len(suffix)].strip()
+    return title
+
+
+def _next_page_url(sel: Selector, css: str | None, texts: tuple[str, ...], base_url: str) -> str | None:
+    if not css:
+        return None
+    for anchor in sel.css(css):
+        text = normalize_text("".join(anchor.css("::text").getall()))
+        href = anchor.attrib.get("href")
+        if href and text in texts:
+            url = urljoin(base_url, href)
+            return url if url != base_url else None
+    return None
+
+
+def extract_page(
+    body: bytes,
+    headers: Mapping[str, Any] | None,
+    url: str,
+    portal: PortalDefinition | None = None,
+) -> PageExtract:
+    """Extract one page. With a portal definition, its selectors decide; any field they leave
+    empty (and the whole page, without a definition) comes from the generic extractor."""
+    text, encoding = decode_html(body, headers)
+    sel = Selector(text=text, type="html", base_url=url)
+    if portal is None:
+        return _from_generic(text, url, encoding)
+
+    spec = portal.article
+    if portal.non_article_marker and sel.css(portal.non_article_marker):
+        return PageExtract(url=url, is_article=False, encoding=encoding)
+    body_nodes = sel.css(spec.body) if spec.body else []
+    if spec.body and not body_nodes:
+        return PageExtract(url=url, is_article=False, encoding=encoding)
+    if not spec.body:
+        page = _from_generic(text, url, encoding)
+        page.section = _css_text(sel, spec.breadcrumb_section)
+        return page
+
+    page = PageExtract(url=url, is_article=True, encoding=encoding)
+    title = _css_text(sel, spec.title)
+    if not title:
+        title = _css_text(sel, "title")
+        title = _strip_suffix(title, portal.title_suffixes) if title else None
+    page.title = title
+
+    info = parse_info_line(_css_text(sel, spec.info) or "")
+    published_text = _css_text(sel, spec.published)
+    published = parse_date(published_text) if published_text else info.published
+    if published is not None:
+        page.published_at, page.published_at_raw = published.iso, published.raw
+    source_text = _css_text(sel, spec.source)
+    page.source = parse_info_line(source_text).source if source_text else info.source
+    editor_text = _css_text(sel, spec.editor)
+    page.editor = parse_info_line(editor_text).editor if editor_text else info.editor
+    page.authors = list(info.authors)
+    page.section = _css_text(sel, spec.breadcrumb_section)
+
+    root = body_nodes[0].root
+    exclude: set[Any] = set()
+    for css in spec.body_exclude:
+        exclude.update(node.root for node in body_nodes[0].css(css))
+    page.blocks = list(iter_blocks(root, url, exclude))
+    page.next_page_url = _next_page_url(sel, spec.next_page, portal.next_page_texts, url)
+
+    if page.published_at is None or page.title is None:
+        from newscrawler.extraction.generic import extract_generic
+
+        fallback = extract_generic(text, url)
+        page.title = page.title or fallback.get("title")
+        if page.published_at is None:
+            page.published_at = fallback.get("published_at")
+            page.published_at_raw = fallback.get("published_at_raw")
+    return page
+
+
+def _from_generic(text: str, url: str, encoding: str) -> PageExtract:
+    from newscrawler.extraction.generic import extract_generic
+
+    result = extract_generic(text, url)
+    return PageExtract(
+        url=url,
+        is_article=bool(result.get("body")),
+        title=result.get("title"),
+        published_at=result.get("published_at"),
+        published_at_raw=result.get("published_at_raw"),
+        source=result.get("source"),
+        editor=result.get("editor"),
+        authors=list(result.get("authors") or []),
+        generic=result,
+        encoding=encoding,
+    )

@@ -1,0 +1,58 @@
+"""Records from saved pages, without a crawl: the same extraction and pipelines as the spider.
+
+Used by ``newscrawler extract``/``extract-batch`` and by the fixture tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from newscrawler.extraction.page import extract_page
+from newscrawler.items import article_item
+from newscrawler.pipelines import process_offline
+from newscrawler.portals.base import PortalDefinition
+
+#: fetch(url) -> (raw bytes, headers), or None when the page cannot be had
+Fetch = Callable[[str], tuple[bytes, Mapping[str, Any]] | None]
+
+MAX_PAGES = 50
+
+
+def extract_record(
+    body: bytes,
+    url: str | None,
+    portal: PortalDefinition | None = None,
+    *,
+    headers: Mapping[str, Any] | None = None,
+    section: str | None = None,
+    fetch: Fetch | None = None,
+) -> dict[str, Any]:
+    """The record the pipelines export for a page (and, given ``fetch``, its 下一页 pages).
+
+    Raises :class:`scrapy.exceptions.DropItem` when the page is not an article or the record
+    fails validation.
+    """
+    page = extract_page(body, headers or {}, url or "about:blank", portal)
+    if not page.is_article:
+        raise DropItem("not an article page (no article body found)")
+    item = article_item(page, portal, section)
+    seen = [page.url]
+    while (
+        fetch is not None and page.next_page_url and page.next_page_url not in seen and len(seen) < MAX_PAGES
+    ):
+        fetched = fetch(page.next_page_url)
+        if fetched is None:
+            break
+        next_page = extract_page(fetched[0], fetched[1], page.next_page_url, portal)
+        if not next_page.is_article:
+            break
+        item["_pages"].append(next_page.blocks)
+        seen.append(next_page.url)
+        page = next_page
+    record = process_offline(item)
+    if not url:
+        record["url"] = record["canonical_url"] = None
+    return record

@@ -1,0 +1,60 @@
+"""Scrapy settings of the newscrawler project (``scrapy crawl`` and ``newscrawler crawl``)."""
+
+from newscrawler.record import FIELDS
+
+BOT_NAME = "newscrawler"
+SPIDER_MODULES = ["newscrawler.spiders"]
+NEWSPIDER_MODULE = "newscrawler.spiders"
+SPIDER_LOADER_CLASS = "newscrawler.spiderloader.PortalSpiderLoader"
+
+USER_AGENT = "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler; news archiving crawler)"
+
+# Politeness: obey robots.txt, a delay per domain, few parallel requests per site.
+ROBOTSTXT_OBEY = True
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+
+# Scrapy 2.19's RemoteControl extension runs code sent to it over localhost: never in this project.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # before HttpProxyMiddleware (750), which reads request.meta["proxy"]
+    "newscrawler.middlewares.MirrorProxyMiddleware": 740,
+}
+
+ITEM_PIPELINES = {
+    "newscrawler.pipelines.CleanPipeline": 100,
+    "newscrawler.pipelines.ValidatePipeline": 200,
+    "newscrawler.pipelines.FingerprintPipeline": 300,
+    "newscrawler.pipelines.DedupePipeline": 400,
+    "newscrawler.pipelines.FinalizePipeline": 900,
+}
+
+EXTENSIONS = {
+    "newscrawler.extensions.CrawlSummary": 500,
+}
+
+# JSON Lines: UTF-8 without \u escapes, the record's fields in a fixed order.
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = list(FIELDS)
+FEED_EXPORTERS = {"jsonl": "scrapy.exporters.JsonLinesItemExporter"}
+
+# Offline mirror (see newscrawler.mirror): a folder with mirror.json, served on 127.0.0.1.
+MIRROR_DIR = None
+MIRROR_PROXY = None
+
+# Dedupe: None = within this crawl only; a file path (SQLite) or a redis:// URL persists.
+DEDUPE_STORE = None
+DEDUPE_KEEP_DUPLICATES = False
+
+LOG_LEVEL = "INFO"

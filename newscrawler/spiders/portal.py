@@ -1,0 +1,199 @@
+"""One spider for every portal: home page → sections (from the navigation) → list pages (with
+pagination) → article pages (with their 下一页 pages), driven by a portal definition."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newscrawler.extraction.page import PageExtract, extract_page
+from newscrawler.extraction.text import normalize_text
+from newscrawler.items import article_item
+from newscrawler.portals import PortalDefinition, get_portal
+
+logger = logging.getLogger(__name__)
+
+STAT = "newscrawler"
+
+
+class PortalSpider(Spider):
+    """Crawl one portal. Subclasses made by :meth:`for_portal` carry the portal's name, which is
+    what ``scrapy list`` shows and ``scrapy crawl NAME`` runs."""
+
+    name = "portal"
+    portal: ClassVar[PortalDefinition | None] = None
+
+    def __init__(self, *args: Any, portal: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if portal is not None:
+            self.portal_def = get_portal(portal)
+        elif type(self).portal is not None:
+            self.portal_def = type(self).portal  # type: ignore[assignment]
+        else:
+            raise ValueError("PortalSpider needs a portal: scrapy crawl <portal>")
+        self.allowed_domains = list(self.portal_def.domains)
+
+    @classmethod
+    def for_portal(cls, portal: PortalDefinition) -> type[PortalSpider]:
+        """A spider class named after ``portal``."""
+        attrs = {"name": portal.name, "portal": portal, "__module__": cls.__module__}
+        return type(f"{cls.__name__}_{portal.name}", (cls,), attrs)
+
+    # -- stats -----------------------------------------------------------------------------
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"{STAT}/{key}", count)
+
+    # -- home and sections -------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        yield Request(
+            self.portal_def.home_url, callback=self.parse_home, errback=self.home_failed, dont_filter=True
+        )
+
+    def section_urls(self, response: Response | None) -> list[tuple[str, str]]:
+        """(section name, first list page URL) for every section: the navigation bar's link
+        when the home page has one with the section's name, else the definition's URL."""
+        nav: dict[str, str] = {}
+        if isinstance(response, TextResponse) and self.portal_def.nav_links:
+            for anchor in response.css(self.portal_def.nav_links):
+                text = normalize_text("".join(anchor.css("::text").getall()))
+                href = anchor.attrib.get("href")
+                if text and href and text not in nav:
+                    url = response.urljoin(href)
+                    if self.portal_def.owns_url(url):
+                        nav[text] = url
+        return [(s.name, nav.get(s.name, s.url)) for s in self.portal_def.sections]
+
+    def _section_requests(self, response: Response | None) -> Iterator[Request]:
+        for name, url in self.section_urls(response):
+            yield Request(
+                url,
+                callback=self.parse_list,
+                errback=self.request_failed,
+                cb_kwargs={"section": name, "page": 1},
+            )
+
+    def parse_home(self, response: Response) -> Iterator[Request]:
+        self._inc("pages/home")
+        yield from self._section_requests(response)
+
+    def home_failed(self, failure: Failure) -> Iterator[Request]:
+        self.request_failed(failure)
+        logger.warning("home page failed; using the definition's section URLs")
+        yield from self._section_requests(None)
+
+    # -- list pages --------------------------------------------------------------------------
+    def article_links(self, response: TextResponse) -> list[str]:
+        """Article URLs of a list page, in page order, without repeats."""
+        scope = response.css(self.portal_def.list_container) if self.portal_def.list_container else []
+        anchors = (scope or response).css("a[href]")
+        links: list[str] = []
+        for anchor in anchors:
+            url = response.urljoin(anchor.attrib["href"]).split("#", 1)[0]
+            if self.portal_def.is_article_url(url) and url not in links:
+                links.append(url)
+        return links
+
+    def next_list_page(self, response: TextResponse) -> str | None:
+        css = self.portal_def.list_next_page or "a"
+        for anchor in response.css(css):
+            text = normalize_text("".join(anchor.css("::text").getall()))
+            href = anchor.attrib.get("href")
+            if href and text in self.portal_def.next_page_texts:
+                url = urljoin(response.url, href)
+                if url != response.url and self.portal_def.owns_url(url):
+                    return url
+        return None
+
+    def parse_list(self, response: Response, section: str, page: int) -> Iterator[Request]:
+        self._inc("pages/list")
+        if not isinstance(response, TextResponse):
+            logger.warning("list page %s is not HTML; skipped", response.url)
+            return
+        for url in self.article_links(response):
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.request_failed,
+                cb_kwargs={"section": section},
+            )
+        next_url = self.next_list_page(response)
+        if next_url:
+            yield Request(
+                next_url,
+                callback=self.parse_list,
+                errback=self.request_failed,
+                cb_kwargs={"section": section, "page": page + 1},
+            )
+
+    # -- articles ----------------------------------------------------------------------------
+    def _extract(self, response: Response) -> PageExtract | None:
+        try:
+            return extract_page(response.body, response.headers, response.url, self.portal_def)
+        except Exception:
+            logger.exception("could not extract %s", response.url)
+            self._inc("errors/extraction")
+            return None
+
+    def parse_article(self, response: Response, section: str) -> Iterator[Any]:
+        self._inc("pages/article")
+        page = self._extract(response)
+        if page is None:
+            return
+        if not page.is_article:
+            self._inc("non_article")
+            logger.info("not an article (no article body): %s", response.url)
+            return
+        item = article_item(page, self.portal_def, section)
+        yield from self._continue(item, page, response.url)
+
+    def _continue(self, item: dict[str, Any], page: PageExtract, current_url: str) -> Iterator[Any]:
+        seen = item.setdefault("_page_urls", [item["url"]])
+        next_url = page.next_page_url
+        if next_url and next_url not in seen and self.portal_def.owns_url(next_url) and len(seen) < 50:
+            seen.append(next_url)
+            yield Request(
+                next_url,
+                callback=self.parse_article_page,
+                errback=self.article_page_failed,
+                cb_kwargs={"item": item},
+                dont_filter=True,
+            )
+        else:
+            yield item
+
+    def parse_article_page(self, response: Response, item: dict[str, Any]) -> Iterator[Any]:
+        self._inc("pages/article_continuation")
+        page = self._extract(response)
+        if page is not None and page.is_article:
+            item["_pages"].append(page.blocks)
+            yield from self._continue(item, page, response.url)
+        else:
+            self._inc("errors/article_continuation")
+            yield item
+
+    def article_page_failed(self, failure: Failure) -> Iterator[Any]:
+        """A later page of a multi-page article failed: export what the earlier pages gave."""
+        self.request_failed(failure)
+        item = failure.request.cb_kwargs["item"]  # type: ignore[attr-defined]
+        logger.warning("exporting %s with %d page(s) only", item["url"], len(item["_pages"]))
+        yield item
+
+    # -- errors ------------------------------------------------------------------------------
+    def request_failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            self._inc(f"errors/http_{status}")
+            logger.warning("HTTP %s for %s", status, url)
+        else:
+            self._inc(f"errors/{failure.type.__name__ if failure.type else 'unknown'}")
+            logger.warning("failed to fetch %s: %s", url, failure.getErrorMessage())
