@@ -221,7 +221,7 @@ class RedisStore(BaseStore):
         if art_id is None:
             return None
         row = self.client.hgetall(self.prefix + "a:" + _s(art_id))
-        f: dict[str, bytes] = {_s(k): v for k, v in row.items()}
+        f = {_s(k): v if isinstance(v, bytes) else v.encode("utf-8") for k, v in row.items()}
         return SeenRecord(
             canonical_url=_s(f["canonical_url"]),
             content_hash=_s(f["content_hash"]),
