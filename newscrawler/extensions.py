@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from scrapy import Spider, signals
@@ -56,7 +58,7 @@ def format_summary(summary: dict[str, Any]) -> str:
 class CrawlSummary:
     """Print pages fetched, articles exported, dropped (by reason), duplicates, errors and the
     output path when the spider closes; the figures are also in ``crawler.stats`` under
-    ``newscrawler/summary``."""
+    ``newscrawler/summary`` and, with the ``SUMMARY_FILE`` setting, written there as JSON."""
 
     def __init__(self, crawler: Crawler, stream: TextIO | None = None) -> None:
         self.crawler = crawler
@@ -75,3 +77,6 @@ class CrawlSummary:
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(STAT + "summary", summary)
         print(format_summary(summary), file=self.stream or sys.stderr, flush=True)
+        summary_file = self.crawler.settings.get("SUMMARY_FILE")
+        if summary_file:
+            Path(summary_file).write_text(json.dumps(summary, ensure_ascii=False) + "\n", encoding="utf-8")

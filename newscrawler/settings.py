@@ -57,4 +57,7 @@ MIRROR_PROXY = None
 DEDUPE_STORE = None
 DEDUPE_KEEP_DUPLICATES = False
 
+# Write the end-of-crawl summary as JSON to this file too (the scheduler reads it).
+SUMMARY_FILE = None
+
 LOG_LEVEL = "INFO"
