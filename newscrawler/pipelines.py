@@ -123,7 +123,8 @@ class DedupePipeline(_StatsMixin):
         if match is not None:
             self._inc(f"duplicates/{match.kind}")
             if not self.keep_duplicates:
-                raise DropItem(f"duplicate ({match.kind}) of {match.first_url}: {item['url']}")
+                reason = f"duplicate ({match.kind}) of {match.first_url}: {item['url']}"
+                raise DropItem(reason, log_level="INFO")
             item["duplicate_of"] = match.first_url
             return item
         self.store.add(

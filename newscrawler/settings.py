@@ -12,7 +12,7 @@ USER_AGENT = "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler; news
 # Politeness: obey robots.txt, a delay per domain, few parallel requests per site.
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 0.5
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 AUTOTHROTTLE_ENABLED = True
@@ -61,3 +61,4 @@ DEDUPE_KEEP_DUPLICATES = False
 SUMMARY_FILE = None
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"

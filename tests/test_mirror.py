@@ -74,7 +74,7 @@ def test_home_url_with_and_without_slash(mirror_dir: Path) -> None:
 
 
 def test_not_a_mirror_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(MirrorError, match="mirror.json does not exist"):
+    with pytest.raises(MirrorError, match=r"mirror\.json does not exist"):
         Mirror(tmp_path)
     (tmp_path / "mirror.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(MirrorError, match="not a valid mirror manifest"):
