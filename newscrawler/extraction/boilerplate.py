@@ -156,7 +156,10 @@ def parse_original_title(paragraph: str) -> str | None:
     m = _ORIGINAL_TITLE_RE.match(text)
     if not m:
         return None
-    title = m.group(1).strip(" 《》“”\"")
+    title = m.group(1).strip()
+    for left, right in ("《》", "“”", '""', "【】"):  # quotes around the whole title, not inside it
+        if len(title) > 2 and title[0] == left and title[-1] == right and left not in title[1:-1]:
+            title = title[1:-1].strip()
     return title or None
 
 
