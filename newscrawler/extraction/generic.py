@@ -1,0 +1,755 @@
+"""A site-agnostic article extractor for Chinese news pages.
+
+One lxml parse, then:
+
+* **main content** — a readability-style vote: every paragraph-like unit (a ``<p>``, or the text
+  written directly in a ``<div>``/``<td>`` between ``<br>``s) scores by its length and its Chinese
+  punctuation, discounted by its link density, and gives its score to its container (and half to
+  the container's parent). The best container, plus siblings that score nearly as well, is the
+  content; inside it, link-dense blocks (related-news lists), boilerplate and everything after
+  an end-of-article marker (责任编辑, 相关新闻, 上一篇, a disclaimer …) are dropped;
+* **title** — the heading (``<h1>``, ``<h2>``, ``*title*`` classes) that best matches ``<title>`` /
+  ``og:title``, else ``og:title`` / ``<title>`` with the site suffix (``_新华网``, ``--人民网``,
+  ``-中国吉林网``) cut off;
+* **publication time** — the first date written near the title (the info line, also read for
+  来源/责编/作者), then meta tags (``article:published_time``, ``publishdate``, ``PubDate`` …) and
+  JSON-LD, then the URL. Text before the title (a "today" widget) and bare years (copyright
+  lines) are never used;
+* **images** — ``<img>`` in the content with absolute URLs; the caption is the short block right
+  after the image (a ``<figcaption>``, a centred line, or a line ending with a photo credit),
+  split into caption and credit; captions are not part of the body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from .boilerplate import boilerplate_reason, clean_paragraphs, is_disclaimer_heading
+from .bylines import parse_byline, parse_info_line, split_caption_credit
+from .dates import ParsedDate, date_from_url, parse_date
+from .decoding import decode_html
+from .text import compact, normalize_text
+
+__all__ = ["extract_generic", "extract_generic_bytes"]
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+
+_DROP_TAGS = (
+    "script", "style", "noscript", "iframe", "select", "textarea", "button", "svg", "canvas", "object",
+    "embed", "audio", "video", "template", "input", "link", "meta", "head",
+)
+_PARA_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "center", "li"})
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+        "blockquote", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "figcaption", "pre",
+        "dd", "dt", "dl", "center", "header", "footer", "form", "nav", "aside", "hr", "address", "caption",
+    }
+)
+_BAD_HINT_RE = re.compile(
+    r"comment|footer|foot\b|copyright|share|related|recommend|sidebar|side-?bar|\bnav|menu|breadcrumb|crumb"
+    r"|hot-?news|hotnews|rank|paihang|advert|\bads?\b|banner|login|tool-?bar|pinglun|xgxw|xgyd|tuijian|about"
+    r"|\breco\b|reco[_-]|[_-]reco|more-?stor|more-?news|guess|you-?like",
+    re.I,
+)
+_GOOD_HINT_RE = re.compile(
+    r"article|content|text|main|detail|body|post|zhengwen|TRS_Editor|news_txt|entry", re.I
+)
+_CAPTION_HINT_RE = re.compile(r"caption|pic|img|image|photo|tupian|\btu\b|picture|figure|desc|zhu", re.I)
+_WS_CHARS = (" ", "\n", "\t", "\r", "\u3000", "\xa0")
+_INLINE_TAGS = frozenset({"a", "span", "font", "strong", "b", "em", "i", "u", "small", "big", "sup", "sub"})
+_PUNCT_RE = re.compile(r"[，。！？；：、“”]")
+_WS_RE = re.compile(r"\s+")
+_TITLE_SEP_RE = re.compile(r"\s*(?:_|--|——|\s-\s|-(?=[^-]{2,14}$)|\s–\s|\s—\s|\||｜|·(?=[^·]{2,12}$))\s*")
+_END_MARKER_RE = re.compile(
+    r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|相关新闻|相关阅读|相关链接|相关文章|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢"
+    r"|为您推荐|精彩推荐|上一篇|下一篇|分享到|网友评论|发表评论|我要评论|纠错|返回搜狐|阅读下一篇|扫一扫)"
+)
+_IMG_SKIP_RE = re.compile(
+    r"icon|logo|share|qrcode|erweima|ewm|blank|spacer|pixel|loading|avatar|button|\bbtn|arrow|weixin|weibo"
+    r"|wechat|code\.|/ad/|banner|\.svg",
+    re.I,
+)
+_DATELINE_RE = re.compile(r"^.{0,40}?(?:电|讯|报道|消息)?\s*[（(]([^()（）]{2,40})[)）]")
+_META_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time", "published_time",
+    "publishdate", "pubdate", "publish_date", "publishtime", "publish-time", "publication_date",
+    "datepublished", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
+    "weibo:article:create_at", "og:release_date", "article:modified_time", "og:updated_time",
+    "lastmodified", "last-modified", "modified",
+)
+
+
+def _tlen(s: str | None) -> int:
+    if not s:
+        return 0
+    return len(s) - sum(s.count(c) for c in _WS_CHARS)
+
+
+def _punct(s: str | None) -> int:
+    if not s:
+        return 0
+    return len(_PUNCT_RE.findall(s))
+
+
+def _hints(el: Any) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _is_hidden(el: Any) -> bool:
+    style = el.get("style")
+    # (visibility:hidden is not enough: WeChat articles hide their body until a script runs)
+    return bool(style) and bool(re.search(r"display\s*:\s*none", style, re.I))
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _parse(html: str) -> Any:
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html, count=1)
+    try:
+        root = lxml.html.document_fromstring(html, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>", parser=_PARSER)
+    return root
+
+
+@dataclass
+class _Meta:
+    title_tag: str | None
+    metas: dict[str, str]
+    ld_dates: list[str]
+    ld_title: str | None
+
+
+def _read_meta(root: Any) -> _Meta:
+    metas: dict[str, str] = {}
+    ld_dates: list[str] = []
+    ld_title = None
+    title_tag = None
+    for el in root.iter("meta", "title", "script"):
+        if el.tag == "meta":
+            key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or ""
+            key = key.strip()
+            content = el.get("content")
+            if key and content and key.lower() not in metas:
+                metas[key.lower()] = content.strip()
+        elif el.tag == "title":
+            if title_tag is None:
+                title_tag = normalize_text(el.text_content())
+        elif (el.get("type") or "").lower() == "application/ld+json" and el.text:
+            try:
+                data = json.loads(el.text)
+            except ValueError:
+                m = re.search(r'"datePublished"\s*:\s*"([^"]+)"', el.text)
+                if m:
+                    ld_dates.append(m.group(1))
+                continue
+            for obj in data if isinstance(data, list) else [data]:
+                if isinstance(obj, dict):
+                    if isinstance(obj.get("datePublished"), str):
+                        ld_dates.append(obj["datePublished"])
+                    if isinstance(obj.get("headline"), str) and not ld_title:
+                        ld_title = normalize_text(obj["headline"])
+    return _Meta(title_tag or None, metas, ld_dates, ld_title)
+
+
+def _clean_tree(root: Any) -> Any:
+    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    body = root.find("body")
+    if body is None:
+        body = root
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        if _is_hidden(el) and el.getparent() is not None:
+            el.drop_tree()
+    return body
+
+
+# --------------------------------------------------------------------------- content scoring
+
+
+class _Scorer:
+    """One bottom-up pass: text/link/punctuation totals per element, container scores, and the
+    document position (in non-link characters) of each element and of each container's first
+    scoring paragraph."""
+
+    def __init__(self) -> None:
+        self.stats: dict[Any, tuple[int, int, int]] = {}
+        self.score: dict[Any, float] = {}
+        self.start: dict[Any, int] = {}
+        self.first_unit: dict[Any, int] = {}
+        self.cursor = 0
+
+    def run(self, body: Any) -> None:
+        self._visit(body, False)
+
+    def _add(self, el: Any, value: float, pos: int) -> None:
+        if el is not None:
+            self.score[el] = self.score.get(el, 0.0) + value
+            if pos < self.first_unit.get(el, 1 << 60):
+                self.first_unit[el] = pos
+
+    @staticmethod
+    def _unit(tlen: int, punct: int, link: int) -> float:
+        if tlen < 10:
+            return 0.0
+        ld = link / tlen if tlen else 0.0
+        return (1.0 + punct + min(tlen / 80.0, 4.0)) * max(0.0, 1.0 - 1.5 * ld)
+
+    def _visit(self, el: Any, in_link: bool) -> tuple[int, int, int]:
+        tag = el.tag
+        pos = self.cursor
+        self.start[el] = pos
+        link_here = in_link or tag == "a"
+        text = el.text
+        direct_len = _tlen(text)
+        direct_punct = _punct(text)
+        direct_link = direct_len if link_here else 0
+        if not link_here:
+            self.cursor += direct_len
+        total, link, punct = direct_len, direct_link, direct_punct
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            ct, cl, cp = self._visit(child, link_here)
+            total += ct
+            link += cl
+            punct += cp
+            tail = child.tail
+            if tail:
+                tl = _tlen(tail)
+                if tl:
+                    tp = _punct(tail)
+                    total += tl
+                    punct += tp
+                    direct_len += tl
+                    direct_punct += tp
+                    if link_here:
+                        link += tl
+                        direct_link += tl
+                    else:
+                        self.cursor += tl
+        self.stats[el] = (total, link, punct)
+        if tag in _PARA_TAGS:
+            value = self._unit(total, punct, link)
+            if value:
+                parent = el.getparent()
+                self._add(parent, value, pos)
+                if parent is not None:
+                    self._add(parent.getparent(), value / 2, pos)
+        elif direct_len >= 10 and tag not in _INLINE_TAGS:
+            value = self._unit(direct_len, direct_punct, direct_link)
+            if value:
+                self._add(el, value, pos)
+                self._add(el.getparent(), value / 2, pos)
+        elif direct_len >= 10:
+            # inline wrapper holding bare text (<font>…<br>…</font>): its block container owns it
+            value = self._unit(direct_len, direct_punct, direct_link)
+            parent = el.getparent()
+            while parent is not None and parent.tag not in _BLOCK_TAGS:
+                parent = parent.getparent()
+            if value and parent is not None:
+                self._add(parent, value, pos)
+        return total, link, punct
+
+    def final(self, el: Any) -> float:
+        total, link, _ = self.stats.get(el, (0, 0, 0))
+        ld = link / total if total else 1.0
+        s = self.score.get(el, 0.0) * (1.0 - ld)
+        hints = _hints(el)
+        if hints.strip():
+            if _BAD_HINT_RE.search(hints) and not _GOOD_HINT_RE.search(hints):
+                s *= 0.6
+            elif _GOOD_HINT_RE.search(hints):
+                s *= 1.15
+        return s
+
+
+def _in_bad_region(el: Any, title_el: Any) -> bool:
+    """Whether an ancestor of ``el`` is a comment/related/recommend/footer region (one that does
+    not also hold the title)."""
+    p = el.getparent()
+    depth = 0
+    while p is not None and p.tag not in ("body", "html") and depth < 40:
+        hints = _hints(p)
+        if hints.strip() and _BAD_HINT_RE.search(hints) and not _GOOD_HINT_RE.search(hints):
+            return title_el is None or not _is_descendant(title_el, p)
+        p = p.getparent()
+        depth += 1
+    return False
+
+
+def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
+    scorer = _Scorer()
+    scorer.run(body)
+    if not scorer.score:
+        return [body], scorer
+    finals: dict[Any, float] = {}
+    for el in scorer.score:
+        if el.tag in ("a", "body", "html"):
+            continue
+        s = scorer.final(el)
+        if s > 0 and _in_bad_region(el, title_el):
+            s *= 0.5
+        finals[el] = s
+    if not finals:
+        return [body], scorer
+    best = max(finals, key=finals.__getitem__)
+    best_score = finals[best]
+    if best_score <= 0:
+        return [body], scorer
+    if title_el is not None and title_el in scorer.start:
+        # The article is the first substantial text after its title: prefer it to a longer
+        # story (a recommendation, the next article) further down the page.
+        t_start = scorer.start[title_el]
+        qualify = max(6.0, best_score * 0.12)
+        after = [
+            el
+            for el, sc in finals.items()
+            if sc >= qualify
+            and scorer.stats[el][0] - scorer.stats[el][1] >= 40
+            and (scorer.first_unit.get(el, -1) >= t_start or _is_descendant(title_el, el))
+            and not (el is title_el or _is_descendant(el, title_el))
+        ]
+        if after:
+            after.sort(key=lambda e: (scorer.first_unit.get(e, 0), -finals[e]))
+            best = after[0]
+            best_score = finals[best]
+    parent = best.getparent()
+    if parent is None:
+        return [best], scorer
+    threshold = max(8.0, best_score * 0.25)
+    nodes: list[Any] = []
+    for sib in parent:
+        if not isinstance(sib.tag, str):
+            continue
+        if sib is best:
+            nodes.append(sib)
+            continue
+        s = finals.get(sib, 0.0)
+        total, link, punct = scorer.stats.get(sib, (0, 0, 0))
+        plain_para = sib.tag in ("p", "center") and total >= 40 and link < total * 0.25 and punct >= 2
+        if s >= threshold or plain_para:
+            nodes.append(sib)
+    return nodes, scorer
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass
+class _Block:
+    text: str = ""
+    link: int = 0
+    src: str | None = None
+    alt: str = ""
+    centered: bool = False
+    captionish: bool = False
+    el: Any = None
+
+    @property
+    def is_image(self) -> bool:
+        return self.src is not None
+
+
+def _img_src(img: Any, base: str | None) -> str | None:
+    src = None
+    for attr in ("data-original", "data-src", "data-lazy-src", "original", "src"):
+        v = img.get(attr)
+        if v and not v.startswith("data:"):
+            src = v.strip()
+            break
+    if not src or _IMG_SKIP_RE.search(src):
+        return None
+    for attr in ("width", "height"):
+        v = img.get(attr)
+        if v and v.isdigit() and int(v) < 60:
+            return None
+    return urljoin(base, src) if base else src
+
+
+def _blocks(nodes: list[Any], base: str | None) -> list[_Block]:
+    out: list[_Block] = []
+    buf: list[str] = []
+    state = {"link": 0}
+    ctx: list[tuple[bool, bool]] = [(False, False)]
+
+    def flush() -> None:
+        if buf:
+            raw = "".join(buf)
+            text = normalize_text(raw)
+            if text:
+                centered, captionish = ctx[-1]
+                out.append(_Block(text=text, link=state["link"], centered=centered, captionish=captionish))
+            buf.clear()
+        state["link"] = 0
+
+    def walk(el: Any, in_link: bool) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):
+            if el.tail:
+                buf.append(el.tail)
+            return
+        is_block = tag in _BLOCK_TAGS
+        pushed = False
+        if is_block:
+            flush()
+            centered, captionish = ctx[-1]
+            align = (el.get("align") or "").lower()
+            style = (el.get("style") or "").lower().replace(" ", "")
+            if tag == "center" or align == "center" or "text-align:center" in style:
+                centered = True
+            elif align in ("left", "justify") or "text-align:left" in style or "text-align:justify" in style:
+                centered = False
+            if tag == "figcaption" or _CAPTION_HINT_RE.search(_hints(el)):
+                captionish = True
+            ctx.append((centered, captionish))
+            pushed = True
+        if tag == "br":
+            flush()
+        elif tag == "img":
+            src = _img_src(el, base)
+            if src:
+                flush()
+                out.append(_Block(src=src, alt=normalize_text(el.get("alt") or el.get("title") or "")))
+        else:
+            link_here = in_link or tag == "a"
+            if el.text:
+                buf.append(el.text)
+                if link_here:
+                    state["link"] += _tlen(el.text)
+            for child in el:
+                walk(child, link_here)
+        if pushed:
+            flush()
+            ctx.pop()
+        if el.tail:
+            buf.append(el.tail)
+            if in_link:
+                state["link"] += _tlen(el.tail)
+
+    for node in nodes:
+        walk(node, False)
+        flush()
+    return out
+
+
+# --------------------------------------------------------------------------- title
+
+
+def _strip_site_suffix(title: str) -> str:
+    parts = [p for p in _TITLE_SEP_RE.split(title) if p]
+    if len(parts) > 1 and _tlen(parts[0]) >= 4:
+        return parts[0].strip()
+    return title.strip()
+
+
+def _bigram_sim(a: str, b: str) -> float:
+    a, b = compact(a), compact(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if a in b or b in a:
+        return min(len(a), len(b)) / max(len(a), len(b)) * 0.5 + 0.5
+    ga = {a[i : i + 2] for i in range(len(a) - 1)}
+    gb = {b[i : i + 2] for i in range(len(b) - 1)}
+    if not ga or not gb:
+        return 0.0
+    inter = len(ga & gb)
+    return 2 * inter / (len(ga) + len(gb))
+
+
+def _title(body: Any, meta: _Meta) -> tuple[str | None, Any]:
+    og = normalize_text(meta.metas.get("og:title") or meta.metas.get("twitter:title") or "") or None
+    tt = meta.title_tag
+    refs = [r for r in (og, meta.ld_title, tt) if r]
+    candidates: list[tuple[Any, str]] = []
+    for el in body.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "font"):
+        tag = el.tag
+        if tag in ("h1", "h2") or (tag not in ("h3",) and "title" in _hints(el).lower()) or tag == "h3":
+            text = normalize_text(el.text_content())
+            if 4 <= _tlen(text) <= 120:
+                candidates.append((el, text))
+        if len(candidates) > 60:
+            break
+    best_el, best_text, best_sim = None, None, 0.0
+    for el, text in candidates:
+        sim = max((_bigram_sim(text, r) for r in refs), default=0.0)
+        if el.tag == "h1":
+            sim += 0.05
+        if sim > best_sim:
+            best_el, best_text, best_sim = el, text, sim
+    if best_text is not None and best_sim >= 0.6:
+        return best_text, best_el
+    if og:
+        return _strip_site_suffix(og), None
+    if meta.ld_title:
+        return meta.ld_title, None
+    if tt:
+        return _strip_site_suffix(tt), None
+    for el, text in candidates:
+        if el.tag == "h1":
+            return text, el
+    return None, None
+
+
+# --------------------------------------------------------------------------- dates and info line
+
+
+def _info_block_text(seg_el: Any, limit: int = 240) -> str:
+    el = seg_el
+    text = normalize_text(el.text_content())
+    while True:
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        ptext = normalize_text(parent.text_content())
+        if len(ptext) > limit:
+            break
+        el, text = parent, ptext
+    return text
+
+
+def _near_title(body: Any, anchor: Any, content_nodes: list[Any]) -> tuple[ParsedDate | None, str]:
+    """The first date written after the title (before the body is well under way) and the text
+    of the small block it sits in (the info line)."""
+    segments = body.xpath(".//text()")
+    start = 0
+    if anchor is not None:
+        for i, s in enumerate(segments):
+            owner = s.getparent()
+            if owner is anchor or (owner is not None and _is_descendant(owner, anchor)):
+                start = i
+                break
+    else:
+        # no title element: look a little before the content
+        first = content_nodes[0] if content_nodes else None
+        for i, s in enumerate(segments):
+            owner = s.getparent()
+            if first is not None and owner is not None and (owner is first or _is_descendant(owner, first)):
+                start = max(0, i - 40)
+                break
+    chars = 0
+    for s in segments[start : start + 80]:
+        text = str(s)
+        if not text.strip():
+            continue
+        chars += _tlen(text)
+        parsed = parse_date(text)
+        owner = s.getparent()
+        if parsed is not None and owner is not None:
+            info_text = _info_block_text(owner)
+            better = parse_date(info_text)
+            same_day = better is not None and better.iso.startswith(parsed.iso[:10])
+            if better is not None and same_day and len(better.iso) > len(parsed.iso):
+                parsed = better
+            return parsed, info_text
+        if chars > 1500:
+            break
+    return None, ""
+
+
+def _is_descendant(el: Any, ancestor: Any) -> bool:
+    p = el.getparent()
+    depth = 0
+    while p is not None and depth < 60:
+        if p is ancestor:
+            return True
+        p = p.getparent()
+        depth += 1
+    return False
+
+
+def _meta_date(meta: _Meta) -> ParsedDate | None:
+    for key in _META_DATE_KEYS:
+        v = meta.metas.get(key)
+        if v:
+            parsed = parse_date(v) or _compact_date(v)
+            if parsed is not None:
+                return parsed
+    for v in meta.ld_dates:
+        parsed = parse_date(v)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _compact_date(v: str) -> ParsedDate | None:
+    m = re.fullmatch(r"\s*((?:19|20)\d{2})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?\s*", v)
+    if not m:
+        return None
+    y, mo, d, hh, mi, ss = m.groups()
+    text = f"{y}-{mo}-{d}" + (f" {hh}:{mi}" + (f":{ss}" if ss else "") if hh else "")
+    parsed = parse_date(text)
+    return ParsedDate(parsed.iso, v.strip()) if parsed else None
+
+
+def _info_from_segments(body: Any, anchor: Any) -> str:
+    """Text right after the title that carries 来源/作者 labels, when no date was found there."""
+    if anchor is None:
+        return ""
+    texts: list[str] = []
+    el = anchor
+    for _ in range(4):
+        nxt = el.getnext()
+        if nxt is None:
+            break
+        t = normalize_text(nxt.text_content())
+        if t and len(t) <= 240 and re.search(r"来源|作者|记者|编辑|责编", t):
+            texts.append(t)
+        el = nxt
+    return " ".join(texts)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _is_caption_block(block: _Block) -> bool:
+    if block.is_image or len(block.text) > 200:
+        return False
+    if block.captionish or block.text.startswith(("图为", "图：", "图:", "▲", "△", "上图", "下图")):
+        return True
+    if re.search(r"(?:摄|摄影|供图|[社网]发|图片来源[:：].{1,20}|资料图片?)\s*[)）]?\s*$", block.text):
+        return True
+    return block.centered and len(block.text) <= 120 and not block.text.endswith(("：", ":"))
+
+
+def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
+    """Extract an article from HTML with no site knowledge.
+
+    Returns ``title, original_title, published_at, published_at_raw, source, editor, authors,
+    images ([{url, caption, credit}]), body`` (``"\\n"``-joined paragraphs).
+    """
+    root = _parse(html)
+    meta = _read_meta(root)
+    base = url
+    for b in root.iter("base"):
+        if b.get("href"):
+            base = urljoin(url or "", b.get("href"))
+            break
+    body = _clean_tree(root)
+    title, title_el = _title(body, meta)
+
+    nodes, _ = _main_nodes(body, title_el)
+    if title_el is not None:
+        # the heading is not content: keep it out of the blocks if it sits inside the content node
+        nodes = [n for n in nodes if n is not title_el]
+    blocks = _blocks(nodes, base)
+
+    # images + captions, link-dense blocks, end markers
+    paragraphs: list[str] = []
+    images: list[dict[str, Any]] = []
+    last_image: dict[str, Any] | None = None
+    body_chars = 0
+    seen_images: set[str] = set()
+    for block in blocks:
+        if block.is_image:
+            if block.src and block.src not in seen_images:
+                seen_images.add(block.src)
+                last_image = {"url": block.src, "caption": block.alt or None, "credit": None}
+                images.append(last_image)
+            continue
+        text = block.text
+        if title_el is not None and title and compact(text) == compact(title) and body_chars == 0:
+            continue
+        if last_image is not None and _is_caption_block(block):
+            caption, credit = split_caption_credit(text)
+            last_image["caption"] = caption or last_image["caption"]
+            last_image["credit"] = credit
+            last_image = None
+            continue
+        last_image = None
+        tl = _tlen(text)
+        if tl and block.link / tl > 0.55:
+            continue
+        is_end = body_chars >= 150 and (_END_MARKER_RE.match(text) or is_disclaimer_heading(text))
+        short_marker = not _PUNCT_RE.search(text[:30]) or len(text) < 40
+        if is_end and (boilerplate_reason(text) == "editor" or short_marker):
+            paragraphs.append(text)  # let clean_paragraphs see it (records the removal)
+            break
+        paragraphs.append(text)
+        body_chars += tl
+
+    cleaned = clean_paragraphs(paragraphs, title=title)
+    body_paras = cleaned.paragraphs
+
+    # the info line near the title: date, source, editor, authors
+    published, info_text = _near_title(body, title_el, nodes)
+    info = parse_info_line(info_text) if info_text else None
+    if info is None or (info.source is None and info.editor is None and not info.authors):
+        extra = _info_from_segments(body, title_el)
+        if extra:
+            info2 = parse_info_line(extra)
+            info = info2 if info is None else info
+            info.source = info.source or info2.source
+            info.editor = info.editor or info2.editor
+            info.authors = info.authors or info2.authors
+    if published is None:
+        published = _meta_date(meta)
+    if published is None and url:
+        published = date_from_url(url)
+
+    authors: list[dict[str, str]] = list(info.authors) if info else []
+    # a dateline byline at the start of the first paragraph: 新华社北京5月9日电（记者邹伟）
+    if body_paras:
+        m = _DATELINE_RE.match(body_paras[0])
+        if m:
+            authors.extend(parse_byline(m.group(1)))
+    authors.extend(cleaned.authors)
+    editor = info.editor if info else None
+    source = info.source if info else None
+    if source is None:
+        src_meta = meta.metas.get("source") or meta.metas.get("contentsource")
+        source = normalize_text(src_meta) or None if src_meta else None
+    merged: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for a in authors:
+        name = a.get("name")
+        if not name or name in seen or name in (editor, source):
+            continue
+        seen.add(name)
+        merged.append(a)
+
+    return {
+        "title": title,
+        "original_title": cleaned.original_title,
+        "published_at": published.iso if published else None,
+        "published_at_raw": published.raw if published else None,
+        "source": source,
+        "editor": editor,
+        "authors": merged,
+        "images": images,
+        "body": "\n".join(body_paras),
+    }
+
+
+def extract_generic_bytes(
+    body: bytes, headers: Mapping[str, Any] | None = None, url: str | None = None
+) -> dict[str, Any]:
+    """Decode (see :func:`~newscrawler.extraction.decoding.decode_html`) and :func:`extract_generic`;
+    the result also carries ``encoding``."""
+    text, encoding = decode_html(body, headers)
+    result = extract_generic(text, url)
+    result["encoding"] = encoding
+    return result
+
+
+def iter_paragraph_texts(html: str) -> Iterator[str]:
+    """Debug helper: every text block of the page's main content, before cleaning."""
+    root = _parse(html)
+    body = _clean_tree(root)
+    nodes, _ = _main_nodes(body)
+    for block in _blocks(nodes, None):
+        if not block.is_image:
+            yield block.text
