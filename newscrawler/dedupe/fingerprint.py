@@ -181,7 +181,7 @@ def simhash(text: str, k: int = SHINGLE_K) -> str:
 #: Number of MinHash bins (signature length).
 NUM_BINS = 64
 #: LSH banding: ``BANDS`` bands of ``ROWS_PER_BAND`` bins each (``BANDS * ROWS_PER_BAND <= NUM_BINS``).
-ROWS_PER_BAND = 4
+ROWS_PER_BAND = 3
 BANDS = NUM_BINS // ROWS_PER_BAND
 _BIN_MASK = NUM_BINS - 1
 _BIN_BITS = NUM_BINS.bit_length() - 1
