@@ -133,10 +133,32 @@ def person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2))))
 
 
+#: Common characters for the random "words" that make every synthetic text different enough that
+#: near-duplicate detection (character shingles) does not merge the articles.
+CHARS = (
+    "的一是在不了有和人这中大为上个国以要时来用们生到作地于出就分对成会可主发年动同工也能下过子说产"
+    "种面而方后多定行学法所民得经三之进着等部度家电力里如水化高自理起小物现实加量都两体制机当使点从"
+    "业本去把性好应开合还因由其些然前外天政四日社义事平形相全表间样与关各重新线内数正心反明看原又利"
+    "比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位"
+    "入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别手角期根论运农指几九区强"
+    "放决西被干做必战先回则任取据处府该给深完况今场区培育服务保障推动项目企业创新改革开放生态环境"
+)
+
+
+def words(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(CHARS) + rng.choice(CHARS) for _ in range(n))
+
+
 def paragraph(rng: random.Random) -> str:
-    n = rng.randint(3, 6)
     parts = [f"{rng.choice(PLACES)}{rng.choice(VERBS)}{rng.choice(TOPICS)}工作"]
-    parts += rng.sample(CLAUSES, n - 1)
+    for _ in range(rng.randint(3, 6)):
+        roll = rng.random()
+        if roll < 0.2:
+            parts.append(rng.choice(CLAUSES))
+        elif roll < 0.35:
+            parts.append(f"{words(rng, 2)}同比增长{rng.randint(1, 99)}.{rng.randint(0, 9)}%")
+        else:
+            parts.append(words(rng, rng.randint(4, 9)))
     return "，".join(parts) + "。"
 
 
