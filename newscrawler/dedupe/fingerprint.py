@@ -22,7 +22,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as _w3lib_canonicalize_url
@@ -180,7 +180,9 @@ def simhash(text: str, k: int = SHINGLE_K) -> str:
 
 #: Number of MinHash bins (signature length).
 NUM_BINS = 64
-#: LSH banding: ``BANDS`` bands of ``ROWS_PER_BAND`` bins each (``BANDS * ROWS_PER_BAND <= NUM_BINS``).
+#: LSH banding: ``BANDS`` bands of ``ROWS_PER_BAND`` bins each (21 x 3 = 63 of the 64 bins). A pair
+#: with Jaccard J shares a band with probability 1 - (1 - J**3)**21: 0.94 at J=0.5, 0.994 at 0.6,
+#: 0.44 at 0.3, 0.02 at 0.1. :meth:`Signature.bands` packs exactly 3 rows into each key.
 ROWS_PER_BAND = 3
 BANDS = NUM_BINS // ROWS_PER_BAND
 _BIN_MASK = NUM_BINS - 1
@@ -236,12 +238,14 @@ class Signature:
         Two texts share at least one band key with probability ``1 - (1 - J**r)**b`` (``J``
         Jaccard, ``r`` rows per band, ``b`` bands); the band number is part of the key.
         """
+        v = self.values
         keys = []
         for band in range(BANDS):
-            rows = self.values[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
-            h = band
-            for v in rows:
-                h = _mix64((h * 0x100000001B3) ^ v)
+            i = band * ROWS_PER_BAND
+            # 3 rows of 32 bits -> 64 bits: two rows side by side, the third multiplied in, the
+            # band number mixed in. Different rows collide with probability ~2**-64.
+            h = ((v[i] << 32) | v[i + 1]) ^ (v[i + 2] * 0x9E3779B97F4A7C15) ^ (band * 0xC2B2AE3D27D4EB4F)
+            h &= _M64
             keys.append(h - (1 << 64) if h >= 1 << 63 else h)
         return keys
 
@@ -337,11 +341,12 @@ class BodyFingerprint:
     content_hash: str
     simhash: str
     signature: Signature
+    #: The signature's LSH band keys (computed once).
+    bands: list[int] = field(default_factory=list, compare=False, repr=False)
 
-    @property
-    def bands(self) -> list[int]:
-        """The signature's LSH band keys."""
-        return self.signature.bands()
+    def __post_init__(self) -> None:
+        if not self.bands:
+            object.__setattr__(self, "bands", self.signature.bands())
 
 
 def fingerprint_body(text: str, k: int = SHINGLE_K) -> BodyFingerprint:

@@ -195,7 +195,7 @@ class RedisStore(BaseStore):
         near = sig.size >= self.min_near_shingles
         args = [self.prefix, fp.content_hash, "1" if near else "0"]
         if near:
-            args += _band_args(sig.bands())
+            args += _band_args(fp.bands)
         self.client  # noqa: B018 - raises when closed
         res = self._content_script(args=args)
         if res[0] == 1:

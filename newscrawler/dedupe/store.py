@@ -201,7 +201,7 @@ class BaseStore(ABC):
         if sig.size < self.min_near_shingles:
             return None, None
         best: tuple[float, int, str, str] | None = None
-        for art_id, other, first_url, portal in self._band_candidates(sig.bands()):
+        for art_id, other, first_url, portal in self._band_candidates(fp.bands):
             if other.size < self.min_near_shingles:
                 continue
             score = sig.similarity(other)
