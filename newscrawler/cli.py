@@ -213,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = sub.add_parser("list", help="list the portals")
     listing.set_defaults(func=cmd_list)
+    from newscrawler.schedule import add_schedule_parser
+
+    add_schedule_parser(sub)
     return parser
 
 
