@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .bylines import split_caption_credit, split_trailing_byline
+from .dates import parse_date
 from .text import compact, normalize_text
 
 __all__ = [
@@ -90,7 +91,7 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
     _r("share", r"关注[^。]{0,20}(?:微信)?公众号|(?:微信|微博)(?:公众号)?[:：]?\s*关注", 120),
     _r("share", r"(?:点击|立即)?下载[^。]{0,12}客户端|打开[^。]{0,10}(?:APP|App|app|客户端)", 100),
     # --- editor lines, source-only lines
-    _r("editor", rf"^{_LBR}{_EDITOR_LABELS}\s*[:：/／]\s*\S", 60),
+    _r("editor", rf"^(?:[【\[][^】\]]{{1,6}}[】\]]\s*)*{_LBR}{_EDITOR_LABELS}\s*[:：/／]\s*\S", 60),
     _r("editor", rf"^{_LBR}(?:{_EDITOR_LABELS}\s*[:：/／]?\s*[\u4e00-\u9fff·]{{2,8}}\s*)+{_RBR}$", 60),
     _r("source", r"^[【\[（(]\s*(?:来源|稿源|出处|文章来源|本文来源)\s*[:：][^】\]）)]{1,30}[】\]）)]\s*$", 40),
     _r("source", r"^(?:来源|稿源|文章来源|本文来源)\s*[:：]\s*\S{1,30}$", 40),
@@ -98,6 +99,7 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
     _r("info", r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}.{0,40}"
        r"(?:来源|稿源|责编|责任编辑|编辑|作者|浏览|阅读|点击)\s*[:：]", 120),
     _r("info", r"^(?:发布时间|发表时间|时间|日期)\s*[:：]\s*(?:19|20)\d{2}", 120),
+    _r("info", r"^(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?\s*[·|｜/]?\s*\S{0,16}$", 40),
     # --- 原题 lines
     _r("original_title", rf"^{_LBR}原(?:标)?题\s*[:：]", 200),
     # --- page chrome
@@ -114,6 +116,10 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
 )
 
 
+#: One pass over a paragraph tells whether any rule can match at all (most paragraphs: none).
+_ANY_RULE_RE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in BOILERPLATE_RULES))
+
+
 def _compile_extra(extra: Iterable[PatternLike]) -> list[re.Pattern[str]]:
     return [p if isinstance(p, re.Pattern) else re.compile(p) for p in extra]
 
@@ -125,13 +131,30 @@ def boilerplate_reason(paragraph: str, extra_patterns: Sequence[PatternLike] = (
     if not text:
         return None
     n = len(text)
-    for rule in BOILERPLATE_RULES:
-        if n <= rule.max_len and rule.pattern.search(text):
-            return rule.reason
+    if _ANY_RULE_RE.search(text):
+        for rule in BOILERPLATE_RULES:
+            if n <= rule.max_len and rule.pattern.search(text):
+                return rule.reason
+    if n <= 60 and _is_dated_info(text):
+        return "info"
     for pat in _compile_extra(extra_patterns):
         if pat.search(text):
             return "extra"
     return None
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _is_dated_info(text: str) -> bool:
+    """A short line that is mostly a date-time: ``原创：39健康网2024-04-23 12:27:25``."""
+    if len(_DIGIT_RE.findall(text)) < 8:
+        return False
+    parsed = parse_date(text)
+    if parsed is None or not parsed.has_time:
+        return False
+    rest = compact(text.replace(parsed.raw, ""))
+    return len(rest) <= 20 and not re.search(r"[，。！？；]", rest)
 
 
 def is_boilerplate(paragraph: str, extra_patterns: Sequence[PatternLike] = ()) -> bool:

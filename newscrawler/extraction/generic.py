@@ -29,18 +29,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
-import lxml.html
 from lxml import etree
 
 from .boilerplate import boilerplate_reason, clean_paragraphs, is_disclaimer_heading
-from .bylines import parse_byline, parse_info_line, split_caption_credit
+from .bylines import InfoLine, parse_byline, parse_info_line, split_caption_credit
 from .dates import ParsedDate, date_from_url, parse_date
 from .decoding import decode_html
 from .text import compact, normalize_text
 
 __all__ = ["extract_generic", "extract_generic_bytes"]
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
 
 _DROP_TAGS = (
     "script", "style", "noscript", "iframe", "select", "textarea", "button", "svg", "canvas", "object",
@@ -63,8 +62,8 @@ _BAD_HINT_RE = re.compile(
 _GOOD_HINT_RE = re.compile(
     r"article|content|text|main|detail|body|post|zhengwen|TRS_Editor|news_txt|entry", re.I
 )
+_PLAYER_HINT_RE = re.compile(r"player|vjs-|video-?js|prism-|\bplay-?(?:btn|mask|bar|er)\b|control-?bar", re.I)
 _CAPTION_HINT_RE = re.compile(r"caption|pic|img|image|photo|tupian|\btu\b|picture|figure|desc|zhu", re.I)
-_WS_CHARS = (" ", "\n", "\t", "\r", "\u3000", "\xa0")
 _INLINE_TAGS = frozenset({"a", "span", "font", "strong", "b", "em", "i", "u", "small", "big", "sup", "sub"})
 _PUNCT_RE = re.compile(r"[，。！？；：、“”]")
 _WS_RE = re.compile(r"\s+")
@@ -89,9 +88,28 @@ _META_DATE_KEYS = (
 
 
 def _tlen(s: str | None) -> int:
+    """Number of non-whitespace characters."""
     if not s:
         return 0
-    return len(s) - sum(s.count(c) for c in _WS_CHARS)
+    return len("".join(s.split()))
+
+
+def _text(el: Any) -> str:
+    return "".join(el.itertext())
+
+
+def _drop(el: Any) -> None:
+    """Remove an element but keep its tail text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _punct(s: str | None) -> int:
@@ -115,10 +133,13 @@ def _is_hidden(el: Any) -> bool:
 
 def _parse(html: str) -> Any:
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html, count=1)
+    root = None
     try:
-        root = lxml.html.document_fromstring(html, parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>", parser=_PARSER)
+        root = etree.fromstring(html, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None:
+        root = etree.fromstring(f"<html><body>{html or ' '}</body></html>", parser=_PARSER)
     return root
 
 
@@ -144,7 +165,7 @@ def _read_meta(root: Any) -> _Meta:
                 metas[key.lower()] = content.strip()
         elif el.tag == "title":
             if title_tag is None:
-                title_tag = normalize_text(el.text_content())
+                title_tag = normalize_text(_text(el))
         elif (el.get("type") or "").lower() == "application/ld+json" and el.text:
             try:
                 data = json.loads(el.text)
@@ -167,11 +188,24 @@ def _clean_tree(root: Any) -> Any:
     body = root.find("body")
     if body is None:
         body = root
-    for el in list(body.iter()):
+    doomed = []
+    for el in body.iter():
         if not isinstance(el.tag, str):
             continue
-        if _is_hidden(el) and el.getparent() is not None:
-            el.drop_tree()
+        attrib = el.attrib
+        if not attrib:
+            continue
+        style = attrib.get("style")
+        if style and "none" in style and _is_hidden(el):
+            doomed.append(el)
+            continue
+        hints = f"{attrib.get('class') or ''} {attrib.get('id') or ''}".lower()
+        # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
+        maybe_player = "play" in hints or "vjs" in hints or "prism" in hints
+        if maybe_player and _PLAYER_HINT_RE.search(hints) and len(_PUNCT_RE.findall(_text(el))) < 3:
+            doomed.append(el)
+    for el in doomed:
+        _drop(el)
     return body
 
 
@@ -275,18 +309,36 @@ class _Scorer:
         return s
 
 
-def _in_bad_region(el: Any, title_el: Any) -> bool:
-    """Whether an ancestor of ``el`` is a comment/related/recommend/footer region (one that does
-    not also hold the title)."""
-    p = el.getparent()
-    depth = 0
-    while p is not None and p.tag not in ("body", "html") and depth < 40:
-        hints = _hints(p)
-        if hints.strip() and _BAD_HINT_RE.search(hints) and not _GOOD_HINT_RE.search(hints):
-            return title_el is None or not _is_descendant(title_el, p)
-        p = p.getparent()
-        depth += 1
-    return False
+def _bad_region_checker(title_el: Any) -> Any:
+    """A memoised test: is an ancestor of ``el`` a comment/related/recommend/footer region (one
+    that does not also hold the title)?"""
+    cache: dict[Any, bool] = {}
+
+    def own_bad(el: Any) -> bool:
+        hints = _hints(el)
+        if len(hints) < 2 or not _BAD_HINT_RE.search(hints) or _GOOD_HINT_RE.search(hints):
+            return False
+        return title_el is None or not _is_descendant(title_el, el)
+
+    def in_bad(el: Any) -> bool:
+        chain = []
+        p = el.getparent()
+        result = False
+        while p is not None and p.tag not in ("body", "html"):
+            if p in cache:
+                result = cache[p]
+                break
+            chain.append(p)
+            if own_bad(p):
+                result = True
+                break
+            p = p.getparent()
+        # every element of the chain below a bad (or cached) ancestor shares the answer
+        for q in chain:
+            cache[q] = result
+        return result
+
+    return in_bad
 
 
 def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
@@ -295,11 +347,12 @@ def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
     if not scorer.score:
         return [body], scorer
     finals: dict[Any, float] = {}
+    in_bad_region = _bad_region_checker(title_el)
     for el in scorer.score:
         if el.tag in ("a", "body", "html"):
             continue
         s = scorer.final(el)
-        if s > 0 and _in_bad_region(el, title_el):
+        if s > 0 and in_bad_region(el):
             s *= 0.5
         finals[el] = s
     if not finals:
@@ -478,7 +531,7 @@ def _title(body: Any, meta: _Meta) -> tuple[str | None, Any]:
     for el in body.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "font"):
         tag = el.tag
         if tag in ("h1", "h2") or (tag not in ("h3",) and "title" in _hints(el).lower()) or tag == "h3":
-            text = normalize_text(el.text_content())
+            text = normalize_text(_text(el))
             if 4 <= _tlen(text) <= 120:
                 candidates.append((el, text))
         if len(candidates) > 60:
@@ -509,55 +562,89 @@ def _title(body: Any, meta: _Meta) -> tuple[str | None, Any]:
 
 def _info_block_text(seg_el: Any, limit: int = 240) -> str:
     el = seg_el
-    text = normalize_text(el.text_content())
+    text = normalize_text(_text(el))
     while True:
         parent = el.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
-        ptext = normalize_text(parent.text_content())
+        ptext = normalize_text(_text(parent))
         if len(ptext) > limit:
             break
         el, text = parent, ptext
     return text
 
 
-def _near_title(body: Any, anchor: Any, content_nodes: list[Any]) -> tuple[ParsedDate | None, str]:
+def _near_title(anchor: Any, content_nodes: list[Any]) -> tuple[ParsedDate | None, str]:
     """The first date written after the title (before the body is well under way) and the text
     of the small block it sits in (the info line)."""
-    segments = body.xpath(".//text()")
-    start = 0
     if anchor is not None:
-        for i, s in enumerate(segments):
-            owner = s.getparent()
-            if owner is anchor or (owner is not None and _is_descendant(owner, anchor)):
-                start = i
-                break
+        segments = anchor.xpath("following::text()[position() <= 80]")
+    elif content_nodes:
+        # no title element: the closest date above the content, else its first lines
+        before = content_nodes[0].xpath("preceding::text()[position() <= 40]")
+        for seg in reversed(before):
+            found = _date_in_segment(seg)
+            if found[0] is not None:
+                return found
+        segments = content_nodes[0].xpath(".//text()[position() <= 20]")
     else:
-        # no title element: look a little before the content
-        first = content_nodes[0] if content_nodes else None
-        for i, s in enumerate(segments):
-            owner = s.getparent()
-            if first is not None and owner is not None and (owner is first or _is_descendant(owner, first)):
-                start = max(0, i - 40)
-                break
+        return None, ""
     chars = 0
-    for s in segments[start : start + 80]:
-        text = str(s)
+    for seg in segments:
+        text = str(seg)
         if not text.strip():
             continue
         chars += _tlen(text)
-        parsed = parse_date(text)
-        owner = s.getparent()
-        if parsed is not None and owner is not None:
-            info_text = _info_block_text(owner)
-            better = parse_date(info_text)
-            same_day = better is not None and better.iso.startswith(parsed.iso[:10])
-            if better is not None and same_day and len(better.iso) > len(parsed.iso):
-                parsed = better
-            return parsed, info_text
+        found = _date_in_segment(seg)
+        if found[0] is not None:
+            return found
         if chars > 1500:
             break
     return None, ""
+
+
+def _date_in_segment(seg: Any) -> tuple[ParsedDate | None, str]:
+    parsed = parse_date(str(seg))
+    owner = seg.getparent()
+    if parsed is None or owner is None:
+        return None, ""
+    if seg.is_tail and owner.getparent() is not None:
+        owner = owner.getparent()
+    info_text = _info_block_text(owner)
+    better = parse_date(info_text)
+    same_day = better is not None and better.iso.startswith(parsed.iso[:10])
+    if better is not None and same_day and len(better.iso) > len(parsed.iso):
+        parsed = better
+    return parsed, info_text
+
+
+_LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影")
+
+
+def _labelled_lines_after(node: Any, limit: int = 40) -> list[str]:
+    """Small blocks right after ``node`` that carry 来源/作者/编辑 labels (a footer info line)."""
+    out: list[str] = []
+    seen: set[Any] = set()
+    chars = 0
+    for seg in node.xpath(f"following::text()[position() <= {limit}]"):
+        text = str(seg)
+        chars += _tlen(text)
+        if chars > 600:
+            break
+        if not _LABEL_HINT_RE.search(text):
+            continue
+        owner = seg.getparent()
+        if owner is None:
+            continue
+        if seg.is_tail and owner.getparent() is not None:
+            owner = owner.getparent()
+        if owner in seen:
+            continue
+        seen.add(owner)
+        block = _info_block_text(owner)
+        if block and block not in out:
+            out.append(block)
+    return out
 
 
 def _is_descendant(el: Any, ancestor: Any) -> bool:
@@ -605,7 +692,7 @@ def _info_from_segments(body: Any, anchor: Any) -> str:
         nxt = el.getnext()
         if nxt is None:
             break
-        t = normalize_text(nxt.text_content())
+        t = normalize_text(_text(nxt))
         if t and len(t) <= 240 and re.search(r"来源|作者|记者|编辑|责编", t):
             texts.append(t)
         el = nxt
@@ -673,9 +760,10 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
         tl = _tlen(text)
         if tl and block.link / tl > 0.55:
             continue
+        reason = boilerplate_reason(text) if body_chars >= 150 else None
         is_end = body_chars >= 150 and (_END_MARKER_RE.match(text) or is_disclaimer_heading(text))
         short_marker = not _PUNCT_RE.search(text[:30]) or len(text) < 40
-        if is_end and (boilerplate_reason(text) == "editor" or short_marker):
+        if (is_end and (reason == "editor" or short_marker)) or reason == "disclaimer":
             paragraphs.append(text)  # let clean_paragraphs see it (records the removal)
             break
         paragraphs.append(text)
@@ -683,32 +771,43 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
 
     cleaned = clean_paragraphs(paragraphs, title=title)
     body_paras = cleaned.paragraphs
+    # stray fragments after the last paragraph (图集, +1, 收起)
+    while body_paras and _tlen(body_paras[-1]) <= 4 and not _PUNCT_RE.search(body_paras[-1]):
+        body_paras.pop()
 
     # the info line near the title: date, source, editor, authors
-    published, info_text = _near_title(body, title_el, nodes)
-    info = parse_info_line(info_text) if info_text else None
-    if info is None or (info.source is None and info.editor is None and not info.authors):
-        extra = _info_from_segments(body, title_el)
-        if extra:
-            info2 = parse_info_line(extra)
-            info = info2 if info is None else info
-            info.source = info.source or info2.source
-            info.editor = info.editor or info2.editor
-            info.authors = info.authors or info2.authors
+    published, info_text = _near_title(title_el, nodes)
+    info = parse_info_line(info_text) if info_text else InfoLine()
+    extra_lines: list[str] = []
+    if title_el is not None and info.source is None and info.editor is None and not info.authors:
+        extra_lines.append(_info_from_segments(body, title_el))
+    # editor / source / info lines found (and removed) in the body, then a footer info line
+    extra_lines.extend(text for reason, text in cleaned.removed if reason in ("editor", "source", "info"))
+    if nodes:
+        extra_lines.extend(_labelled_lines_after(nodes[-1]))
+    for line in extra_lines:
+        if not line:
+            continue
+        more = parse_info_line(line)
+        info.source = info.source or more.source
+        info.editor = info.editor or more.editor
+        for a in more.authors:
+            if all(a["name"] != x["name"] for x in info.authors):
+                info.authors.append(a)
     if published is None:
         published = _meta_date(meta)
     if published is None and url:
         published = date_from_url(url)
 
-    authors: list[dict[str, str]] = list(info.authors) if info else []
+    authors: list[dict[str, str]] = list(info.authors)
     # a dateline byline at the start of the first paragraph: 新华社北京5月9日电（记者邹伟）
     if body_paras:
         m = _DATELINE_RE.match(body_paras[0])
         if m:
             authors.extend(parse_byline(m.group(1)))
     authors.extend(cleaned.authors)
-    editor = info.editor if info else None
-    source = info.source if info else None
+    editor = info.editor
+    source = info.source
     if source is None:
         src_meta = meta.metas.get("source") or meta.metas.get("contentsource")
         source = normalize_text(src_meta) or None if src_meta else None
