@@ -62,7 +62,7 @@ _BAD_HINT_RE = re.compile(
 _GOOD_HINT_RE = re.compile(
     r"article|content|text|main|detail|body|post|zhengwen|TRS_Editor|news_txt|entry", re.I
 )
-_PLAYER_HINT_RE = re.compile(r"player|vjs-|video-?js|prism-|\bplay-?(?:btn|mask|bar|er)\b|control-?bar", re.I)
+_PLAYER_HINT_RE = re.compile(r"player|vjs-|video|prism-|\bplay-?(?:btn|mask|bar|er)\b|control-?bar", re.I)
 _CAPTION_HINT_RE = re.compile(r"caption|pic|img|image|photo|tupian|\btu\b|picture|figure|desc|zhu", re.I)
 _INLINE_TAGS = frozenset({"a", "span", "font", "strong", "b", "em", "i", "u", "small", "big", "sup", "sub"})
 _PUNCT_RE = re.compile(r"[，。！？；：、“”]")
@@ -201,9 +201,11 @@ def _clean_tree(root: Any) -> Any:
             continue
         hints = f"{attrib.get('class') or ''} {attrib.get('id') or ''}".lower()
         # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
-        maybe_player = "play" in hints or "vjs" in hints or "prism" in hints
-        if maybe_player and _PLAYER_HINT_RE.search(hints) and len(_PUNCT_RE.findall(_text(el))) < 3:
-            doomed.append(el)
+        maybe_player = "play" in hints or "vjs" in hints or "prism" in hints or "video" in hints
+        if maybe_player and _PLAYER_HINT_RE.search(hints):
+            text = _text(el)
+            if _tlen(text) < 200 or len(_PUNCT_RE.findall(text)) < 3:
+                doomed.append(el)
     for el in doomed:
         _drop(el)
     return body
