@@ -22,6 +22,7 @@ One lxml parse, then:
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -83,7 +84,7 @@ _META_DATE_KEYS = (
     "publishdate", "pubdate", "publish_date", "publishtime", "publish-time", "publication_date",
     "datepublished", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
     "weibo:article:create_at", "og:release_date", "article:modified_time", "og:updated_time",
-    "lastmodified", "last-modified", "modified",
+    "lastmodified", "last-modified", "modified", "datemodified", "dateupdate", "dateupdated",
 )
 
 
@@ -594,21 +595,33 @@ def _near_title(anchor: Any, content_nodes: list[Any]) -> tuple[ParsedDate | Non
     chars = 0
     for seg in segments:
         text = str(seg)
-        if not text.strip():
+        n = _tlen(text)
+        if not n:
             continue
-        chars += _tlen(text)
-        found = _date_in_segment(seg)
-        if found[0] is not None:
-            return found
-        if chars > 1500:
+        chars += n
+        if n <= 120:  # an info line is short; a date inside a long sentence is content
+            found = _date_in_segment(seg)
+            if found[0] is not None:
+                return found
+        if chars > 600:
             break
     return None, ""
+
+
+#: Publication dates outside [1995, next year] are not plausible for a web page (birth dates,
+#: historical dates in an infobox).
+_MIN_YEAR = 1995
+_MAX_YEAR = datetime.date.today().year + 1
+
+
+def _plausible(parsed: ParsedDate | None) -> bool:
+    return parsed is not None and _MIN_YEAR <= int(parsed.iso[:4]) <= _MAX_YEAR
 
 
 def _date_in_segment(seg: Any) -> tuple[ParsedDate | None, str]:
     parsed = parse_date(str(seg))
     owner = seg.getparent()
-    if parsed is None or owner is None:
+    if parsed is None or owner is None or not _plausible(parsed):
         return None, ""
     if seg.is_tail and owner.getparent() is not None:
         owner = owner.getparent()
@@ -665,11 +678,11 @@ def _meta_date(meta: _Meta) -> ParsedDate | None:
         v = meta.metas.get(key)
         if v:
             parsed = parse_date(v) or _compact_date(v)
-            if parsed is not None:
+            if _plausible(parsed):
                 return parsed
     for v in meta.ld_dates:
         parsed = parse_date(v)
-        if parsed is not None:
+        if _plausible(parsed):
             return parsed
     return None
 
@@ -799,7 +812,8 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
     if published is None:
         published = _meta_date(meta)
     if published is None and url:
-        published = date_from_url(url)
+        from_url = date_from_url(url)
+        published = from_url if _plausible(from_url) else None
 
     authors: list[dict[str, str]] = list(info.authors)
     # a dateline byline at the start of the first paragraph: 新华社北京5月9日电（记者邹伟）
