@@ -67,8 +67,14 @@ def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
         overrides["FEEDS"] = {
             output: {"format": "jsonlines", "encoding": "utf-8", "overwrite": bool(args.overwrite_output)}
         }
-    if args.offline or args.mirror:
-        mirror = Path(args.mirror) if args.mirror else bundled_mirror(args.portal)
+    offline = args.offline or args.mirror
+    if offline:
+        if args.mirror:
+            mirror = Path(args.mirror)
+        elif args.portal:
+            mirror = bundled_mirror(args.portal)
+        else:
+            raise UserError("--offline needs a portal with a bundled mirror; with --url, pass --mirror DIR")
         if not (mirror / "mirror.json").is_file():
             raise UserError(f"{mirror} is not a mirror (no mirror.json in it)")
         overrides.update(
@@ -77,6 +83,18 @@ def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
             AUTOTHROTTLE_ENABLED=False,
             CONCURRENT_REQUESTS_PER_DOMAIN=16,
         )
+    if args.store:
+        overrides["DEDUPE_STORE"] = args.store
+    elif offline:  # a fixture mirror is a demo: don't let it fill (or be hidden by) the user's store
+        overrides["DEDUPE_STORE"] = ":memory:"
+    if args.full:
+        overrides["FULL_RECRAWL"] = True
+    if args.jobdir:
+        overrides["JOBDIR"] = args.jobdir
+    if args.max_pages:
+        overrides["CLOSESPIDER_PAGECOUNT"] = args.max_pages
+    if args.max_articles:
+        overrides["CLOSESPIDER_ITEMCOUNT"] = args.max_articles
     overrides.update(_parse_settings(args.set or []))
     return overrides
 
@@ -85,18 +103,26 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     from newscrawler.portals import UnknownPortal, get_portal
 
-    try:
-        get_portal(args.portal)
-    except UnknownPortal as exc:
-        raise UserError(f"{exc}; run 'newscrawler list'") from None
+    if bool(args.portal) == bool(args.url):
+        raise UserError("give a portal name (see 'newscrawler list') or --url HOME_URL, not both")
+    spider_kwargs: dict[str, Any] = {}
+    if args.portal:
+        try:
+            get_portal(args.portal)
+        except UnknownPortal as exc:
+            raise UserError(f"{exc}; run 'newscrawler list'") from None
+    else:
+        if not args.url.startswith(("http://", "https://")):
+            raise UserError(f"--url {args.url!r} is not an http(s) URL; give the portal's home page")
+        spider_kwargs["url"] = args.url
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
     settings.setdict(crawl_settings(args), priority="cmdline")
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(args.portal)
-    process.crawl(crawler)
+    crawler = process.create_crawler(args.portal or "portal")
+    process.crawl(crawler, **spider_kwargs)
     process.start()
     summary = crawler.stats.get_value("newscrawler/summary") if crawler.stats else None
     if not summary or not summary["pages_fetched"]:
@@ -191,11 +217,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     crawl = sub.add_parser("crawl", help="crawl a portal into JSON Lines")
-    crawl.add_argument("portal", help="portal name (see 'newscrawler list')")
+    crawl.add_argument("portal", nargs="?", help="portal name (see 'newscrawler list')")
+    crawl.add_argument("--url", help="crawl any portal from its home page URL (generic discovery)")
     crawl.add_argument("-o", "--output", help="append records to this JSONL file")
     crawl.add_argument("-O", "--overwrite-output", help="write records to this JSONL file, replacing it")
     crawl.add_argument("--offline", action="store_true", help="crawl the portal's bundled fixture mirror")
     crawl.add_argument("--mirror", metavar="DIR", help="crawl this mirror folder (implies --offline)")
+    crawl.add_argument(
+        "--store",
+        metavar="PATH|redis://...",
+        help="seen-store: what was exported before is not fetched or exported again (default: "
+        "$XDG_DATA_HOME/newscrawler/seen.sqlite3; ':memory:' for this crawl only; offline crawls "
+        "use ':memory:' unless given)",
+    )
+    crawl.add_argument("--full", action="store_true", help="fetch everything again (still no duplicates)")
+    crawl.add_argument("--jobdir", metavar="DIR", help="crawl state, to resume after a stop")
+    crawl.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages fetched")
+    crawl.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles exported")
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.set_defaults(func=cmd_crawl)

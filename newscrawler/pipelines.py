@@ -16,10 +16,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newscrawler.dedupe.fingerprint import canonical_url, content_hash, simhash
-from newscrawler.dedupe.store import SeenStore, open_store
+from newscrawler.dedupe.store import SeenStore
 from newscrawler.extraction.assemble import assemble, merge_authors
 from newscrawler.extraction.boilerplate import clean_paragraphs
 from newscrawler.record import ordered
+from newscrawler.seen import seen_store
 
 logger = logging.getLogger(__name__)
 
@@ -108,15 +109,9 @@ class DedupePipeline(_StatsMixin):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        store = open_store(crawler.settings.get("DEDUPE_STORE"))
-        pipe = cls(store, crawler.settings.getbool("DEDUPE_KEEP_DUPLICATES"))
+        pipe = cls(seen_store(crawler), crawler.settings.getbool("DEDUPE_KEEP_DUPLICATES"))
         pipe.crawler = crawler
-        if crawler.stats is not None:
-            crawler.stats.set_value(f"{STAT}/store", store.location)
         return pipe
-
-    def close_spider(self) -> None:
-        self.store.close()
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         match = self.store.find_duplicate(item["canonical_url"], item["body"])

@@ -32,6 +32,10 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.MirrorProxyMiddleware": 740,
 }
 
+SPIDER_MIDDLEWARES = {
+    "newscrawler.incremental.IncrementalMiddleware": 950,
+}
+
 ITEM_PIPELINES = {
     "newscrawler.pipelines.CleanPipeline": 100,
     "newscrawler.pipelines.ValidatePipeline": 200,
@@ -53,9 +57,13 @@ FEED_EXPORTERS = {"jsonl": "scrapy.exporters.JsonLinesItemExporter"}
 MIRROR_DIR = None
 MIRROR_PROXY = None
 
-# Dedupe: None = within this crawl only; a file path (SQLite) or a redis:// URL persists.
-DEDUPE_STORE = None
+# Dedupe: "default" = the SQLite store in the user's data directory ($XDG_DATA_HOME/newscrawler/
+# seen.sqlite3), kept across runs; a file path (SQLite) or a redis:// URL; ":memory:" = this crawl only.
+DEDUPE_STORE = "default"
 DEDUPE_KEEP_DUPLICATES = False
+# With a persistent store, skip known articles and stop a section's pagination at a page of known
+# articles; FULL_RECRAWL = True (newscrawler crawl --full) walks and fetches everything again.
+FULL_RECRAWL = False
 
 # Write the end-of-crawl summary as JSON to this file too (the scheduler reads it).
 SUMMARY_FILE = None

@@ -59,3 +59,11 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Crawls started by the tests never touch the user's seen-store: the default store lives
+    under $XDG_DATA_HOME, which points at a temporary folder for the whole session."""
+    import tempfile
+
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="newscrawler-tests-")

@@ -13,8 +13,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newscrawler.discovery import article_rejection, discover_sections, generic_portal
+from newscrawler.discovery import is_article_url as discovery_is_article_url
 from newscrawler.extraction.page import PageExtract, extract_page
 from newscrawler.extraction.text import normalize_text
+from newscrawler.incremental import ARTICLE, LIST_PAGE, NEXT_LIST_PAGE
 from newscrawler.items import article_item
 from newscrawler.portals import PortalDefinition, get_portal
 
@@ -30,14 +33,19 @@ class PortalSpider(Spider):
     name = "portal"
     portal: ClassVar[PortalDefinition | None] = None
 
-    def __init__(self, *args: Any, portal: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, portal: str | None = None, url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: generic mode: any portal from its home URL, sections and articles discovered
+        self.generic = False
         if portal is not None:
             self.portal_def = get_portal(portal)
         elif type(self).portal is not None:
             self.portal_def = type(self).portal  # type: ignore[assignment]
+        elif url is not None:
+            self.portal_def = generic_portal(url)
+            self.generic = True
         else:
-            raise ValueError("PortalSpider needs a portal: scrapy crawl <portal>")
+            raise ValueError("give a portal: scrapy crawl <portal>, or scrapy crawl portal -a url=HOME_URL")
         self.allowed_domains = list(self.portal_def.domains)
 
     @classmethod
@@ -60,6 +68,10 @@ class PortalSpider(Spider):
     def section_urls(self, response: Response | None) -> list[tuple[str, str]]:
         """(section name, first list page URL) for every section: the navigation bar's link
         when the home page has one with the section's name, else the definition's URL."""
+        if self.generic:
+            if not isinstance(response, TextResponse):
+                return []
+            return discover_sections(response.text, response.url, self.portal_def)
         nav: dict[str, str] = {}
         if isinstance(response, TextResponse) and self.portal_def.nav_links:
             for anchor in response.css(self.portal_def.nav_links):
@@ -78,11 +90,14 @@ class PortalSpider(Spider):
                 callback=self.parse_list,
                 errback=self.request_failed,
                 cb_kwargs={"section": name, "page": 1},
+                meta={LIST_PAGE: True},
             )
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         self._inc("pages/home")
         yield from self._section_requests(response)
+        if self.generic and isinstance(response, TextResponse):  # a home page lists articles too
+            yield from self._article_requests(response, None)
 
     def home_failed(self, failure: Failure) -> Iterator[Request]:
         self.request_failed(failure)
@@ -92,14 +107,30 @@ class PortalSpider(Spider):
     # -- list pages --------------------------------------------------------------------------
     def article_links(self, response: TextResponse) -> list[str]:
         """Article URLs of a list page, in page order, without repeats."""
-        scope = response.css(self.portal_def.list_container) if self.portal_def.list_container else []
-        anchors = (scope or response).css("a[href]")
-        links: list[str] = []
+        container = self.portal_def.list_container
+        scope = response.css(container) if container else None
+        anchors = scope.css("a[href]") if scope else response.css("a[href]")
+        links: dict[str, None] = {}
         for anchor in anchors:
             url = response.urljoin(anchor.attrib["href"]).split("#", 1)[0]
-            if self.portal_def.is_article_url(url) and url not in links:
-                links.append(url)
-        return links
+            if self._is_article_url(url):
+                links.setdefault(url)
+        return list(links)
+
+    def _is_article_url(self, url: str) -> bool:
+        if self.generic:
+            return discovery_is_article_url(url, self.portal_def)
+        return self.portal_def.is_article_url(url)
+
+    def _article_requests(self, response: TextResponse, section: str | None) -> Iterator[Request]:
+        for url in self.article_links(response):
+            yield Request(
+                url,
+                callback=self.parse_article,
+                errback=self.request_failed,
+                cb_kwargs={"section": section},
+                meta={ARTICLE: True},
+            )
 
     def next_list_page(self, response: TextResponse) -> str | None:
         css = self.portal_def.list_next_page or "a"
@@ -112,18 +143,12 @@ class PortalSpider(Spider):
                     return url
         return None
 
-    def parse_list(self, response: Response, section: str, page: int) -> Iterator[Request]:
+    def parse_list(self, response: Response, section: str | None, page: int) -> Iterator[Request]:
         self._inc("pages/list")
         if not isinstance(response, TextResponse):
             logger.warning("list page %s is not HTML; skipped", response.url)
             return
-        for url in self.article_links(response):
-            yield Request(
-                url,
-                callback=self.parse_article,
-                errback=self.request_failed,
-                cb_kwargs={"section": section},
-            )
+        yield from self._article_requests(response, section)
         next_url = self.next_list_page(response)
         if next_url:
             yield Request(
@@ -131,6 +156,7 @@ class PortalSpider(Spider):
                 callback=self.parse_list,
                 errback=self.request_failed,
                 cb_kwargs={"section": section, "page": page + 1},
+                meta={LIST_PAGE: True, NEXT_LIST_PAGE: True},
             )
 
     # -- articles ----------------------------------------------------------------------------
@@ -142,11 +168,17 @@ class PortalSpider(Spider):
             self._inc("errors/extraction")
             return None
 
-    def parse_article(self, response: Response, section: str) -> Iterator[Any]:
+    def parse_article(self, response: Response, section: str | None) -> Iterator[Any]:
         self._inc("pages/article")
         page = self._extract(response)
         if page is None:
             return
+        if page.is_article and self.generic and page.generic is not None:
+            reason = article_rejection(page.generic)
+            if reason is not None:
+                self._inc("non_article")
+                logger.info("not an article (%s): %s", reason, response.url)
+                return
         if not page.is_article:
             self._inc("non_article")
             logger.info("not an article (no article body): %s", response.url)
