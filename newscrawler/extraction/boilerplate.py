@@ -117,8 +117,20 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
 )
 
 
-#: One pass over a paragraph tells whether any rule can match at all (most paragraphs: none).
-_ANY_RULE_RE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in BOILERPLATE_RULES))
+#: For each length limit, the rules that apply to paragraphs up to that length and one regex that
+#: tells in a single pass whether any of them can match (most paragraphs: none).
+_LIMITS = sorted({rule.max_len for rule in BOILERPLATE_RULES})
+_RULES_UP_TO: dict[int, tuple[tuple[Rule, ...], re.Pattern[str]]] = {}
+for _limit in _LIMITS:
+    _rules = tuple(rule for rule in BOILERPLATE_RULES if rule.max_len >= _limit)
+    _RULES_UP_TO[_limit] = (_rules, re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in _rules)))
+
+
+def _rules_for(n: int) -> tuple[tuple[Rule, ...], re.Pattern[str]] | None:
+    for limit in _LIMITS:
+        if n <= limit:
+            return _RULES_UP_TO[limit]
+    return None
 
 
 def _compile_extra(extra: Iterable[PatternLike]) -> list[re.Pattern[str]]:
@@ -132,8 +144,9 @@ def boilerplate_reason(paragraph: str, extra_patterns: Sequence[PatternLike] = (
     if not text:
         return None
     n = len(text)
-    if _ANY_RULE_RE.search(text):
-        for rule in BOILERPLATE_RULES:
+    applicable = _rules_for(n)
+    if applicable is not None and applicable[1].search(text):
+        for rule in applicable[0]:
             if n <= rule.max_len and rule.pattern.search(text):
                 return rule.reason
     if n <= 60 and _is_dated_info(text):

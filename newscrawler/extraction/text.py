@@ -7,13 +7,10 @@ Punctuation and full-width forms stay as the page has them (no NFKC).
 
 from __future__ import annotations
 
-import re
-
 __all__ = ["compact", "normalize_text", "split_lines"]
 
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# \s in Python's re covers U+3000, U+00A0, U+2000-U+200A, U+2028/2029, U+202F, U+205F.
-_WS_RE = re.compile(r"\s+")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# str.split() with no argument splits on every Unicode whitespace: U+3000, U+00A0, U+2000-U+200A ...
 
 
 def normalize_text(s: str | None) -> str:
@@ -21,15 +18,15 @@ def normalize_text(s: str | None) -> str:
     if not s:
         return ""
     if not s.isascii():
-        s = _ZERO_WIDTH_RE.sub("", s)
-    return _WS_RE.sub(" ", s).strip()
+        s = s.translate(_ZERO_WIDTH)
+    return " ".join(s.split())
 
 
 def compact(s: str | None) -> str:
     """``s`` with every whitespace and zero-width character removed (for comparisons)."""
     if not s:
         return ""
-    return _WS_RE.sub("", _ZERO_WIDTH_RE.sub("", s))
+    return "".join(s.translate(_ZERO_WIDTH).split())
 
 
 def split_lines(s: str | None) -> list[str]:
