@@ -17,10 +17,10 @@ of Python's salted ``hash()``), so fingerprints can be stored and compared later
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import unicodedata
 import zlib
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -91,20 +91,20 @@ def canonical_url(url: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Exact content
 
-_DROP_CATEGORIES = ("P", "Z", "C")  # punctuation, separators (spaces), control/format chars
+_NON_WORD = re.compile(r"[\W_]+")  # anything but letters and digits (Unicode-aware)
 
 
 def normalize_for_hash(text: str) -> str:
-    """NFKC-normalize ``text``, lowercase it and drop whitespace, punctuation and control characters.
+    """NFKC-normalize ``text``, lowercase it and keep only letters and digits.
 
-    Full-width and half-width forms compare equal (NFKC), so do ``“”`` and ``""``; what is left is
-    the sequence of letters, digits and symbols that carries the content.
+    Whitespace, punctuation, symbols and control characters are dropped; full-width and
+    half-width forms compare equal (NFKC). What is left is the sequence of characters (汉字,
+    Latin letters, digits) that carries the content.
 
     >>> normalize_for_hash("吉林省， 长春市。\\n ＡＢＣ 2020！")
     '吉林省长春市abc2020'
     """
-    text = unicodedata.normalize("NFKC", text or "")
-    return "".join(ch for ch in text if not unicodedata.category(ch).startswith(_DROP_CATEGORIES)).lower()
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text or "")).lower()
 
 
 def content_hash(text: str) -> str:
@@ -139,30 +139,25 @@ def shingles(text: str, k: int = SHINGLE_K) -> set[str]:
     return {norm[i : i + k] for i in range(len(norm) - k + 1)}
 
 
-def _mix64(x: int) -> int:
-    """SplitMix64 finalizer: spreads the bits of ``x`` over 64 bits."""
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & _M64
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & _M64
-    return x ^ (x >> 31)
+_GOLDEN = 0x9E3779B97F4A7C15
 
 
-def shingle_hashes(text: str, k: int = SHINGLE_K) -> set[int]:
-    """64-bit hashes of the shingles of ``text`` (stable across processes)."""
-    norm = normalize_for_hash(text)
+def _hashes_of_normalized(norm: str, k: int) -> set[int]:
     if not norm:
         return set()
     data = norm.encode("utf-32-le")
     width = 4 * k
-    if len(norm) <= k:
-        return {_mix64(zlib.crc32(data) | (len(norm) << 32))}
-    out: set[int] = set()
     crc = zlib.crc32
-    mix = _mix64
-    for i in range(0, len(data) - width + 4, 4):
-        chunk = data[i : i + width]
-        # Two CRCs with different seeds give 64 bits; the finalizer mixes them.
-        out.add(mix(crc(chunk) | (crc(chunk, 0x5BD1E995) << 32)))
-    return out
+    if len(norm) <= k:
+        return {crc(data) * _GOLDEN & _M64}
+    # CRC-32 of each k-character window, spread over 64 bits by a multiplicative (Fibonacci) hash:
+    # a bijection, whose high bits are well mixed (the bin and MinHash value come from them).
+    return {crc(data[i : i + width]) * _GOLDEN & _M64 for i in range(0, len(data) - width + 4, 4)}
+
+
+def shingle_hashes(text: str, k: int = SHINGLE_K) -> set[int]:
+    """64-bit hashes of the shingles of ``text`` (stable across processes and machines)."""
+    return _hashes_of_normalized(normalize_for_hash(text), k)
 
 
 def simhash(text: str, k: int = SHINGLE_K) -> str:
@@ -185,8 +180,9 @@ NUM_BINS = 64
 #: 0.44 at 0.3, 0.02 at 0.1. :meth:`Signature.bands` packs exactly 3 rows into each key.
 ROWS_PER_BAND = 3
 BANDS = NUM_BINS // ROWS_PER_BAND
-_BIN_MASK = NUM_BINS - 1
 _BIN_BITS = NUM_BINS.bit_length() - 1
+_BIN_SHIFT = 64 - _BIN_BITS
+_VALUE_SHIFT = _BIN_SHIFT - 32
 _EMPTY = _M64
 _M32 = (1 << 32) - 1
 
@@ -276,21 +272,21 @@ class Signature:
 def signature_from_hashes(hashes: Iterable[int]) -> Signature:
     """One-permutation MinHash of already-hashed shingles (see :func:`shingle_hashes`).
 
-    Each 64-bit hash goes to bin ``h % NUM_BINS`` and the bin keeps the minimum of the remaining
-    bits. Empty bins (short texts) are filled by rotation from the next non-empty bin with an
+    Each 64-bit hash goes to the bin given by its top 6 bits and the bin keeps the minimum of the
+    next 32 bits. Empty bins (short texts) are filled by rotation from the next non-empty bin with an
     offset, so that two texts agree on an empty bin only when they agree on the bin it copies.
     """
     mins = [_EMPTY] * NUM_BINS
     size = 0
     for h in hashes:
         size += 1
-        b = h & _BIN_MASK
-        v = h >> _BIN_BITS
+        b = h >> _BIN_SHIFT
+        v = (h >> _VALUE_SHIFT) & _M32
         if v < mins[b]:
             mins[b] = v
     if not size:
         return Signature(values=(0,) * NUM_BINS, size=0)
-    values = [(v & _M32) if v != _EMPTY else -1 for v in mins]
+    values = [v if v != _EMPTY else -1 for v in mins]
     if -1 in values:
         filled = list(values)
         for i, v in enumerate(values):
@@ -310,21 +306,20 @@ def signature(text: str, k: int = SHINGLE_K) -> Signature:
     return signature_from_hashes(shingle_hashes(text, k))
 
 
+# _BIT_TABLES[b] maps a byte to 1 if its bit b is set, else 0 (for bytes.translate).
+_BIT_TABLES = [bytes((v >> b) & 1 for v in range(256)) for b in range(8)]
+
+
 def _simhash_from_hashes(hashes: set[int]) -> str:
     if not hashes:
         return "0" * 16
-    data = b"".join(struct.pack("<Q", h) for h in hashes)
     n = len(hashes)
+    data = struct.pack(f"<{n}Q", *hashes)
     result = 0
     for byte_pos in range(8):
-        counts = Counter(data[byte_pos::8])
-        ones = [0] * 8
-        for value, count in counts.items():
-            for bit in range(8):
-                if value >> bit & 1:
-                    ones[bit] += count
-        for bit in range(8):
-            if 2 * ones[bit] > n:
+        column = data[byte_pos::8]
+        for bit, table in enumerate(_BIT_TABLES):
+            if 2 * column.translate(table).count(1) > n:
                 result |= 1 << (byte_pos * 8 + bit)
     return f"{result:016x}"
 
@@ -351,9 +346,10 @@ class BodyFingerprint:
 
 def fingerprint_body(text: str, k: int = SHINGLE_K) -> BodyFingerprint:
     """Content hash, SimHash and MinHash signature of ``text`` (see the module docstring)."""
-    hashes = shingle_hashes(text, k)
+    norm = normalize_for_hash(text)
+    hashes = _hashes_of_normalized(norm, k)
     return BodyFingerprint(
-        content_hash=content_hash(text),
+        content_hash=hashlib.sha1(norm.encode("utf-8")).hexdigest(),
         simhash=_simhash_from_hashes(hashes),
         signature=signature_from_hashes(hashes),
     )

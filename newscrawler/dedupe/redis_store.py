@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .fingerprint import BodyFingerprint, Signature
+from .fingerprint import BodyFingerprint, Signature, fingerprint_body
 from .store import MIN_NEAR_SHINGLES, NEAR_DUPLICATE_THRESHOLD, BaseStore, Match, SeenRecord
 
 if TYPE_CHECKING:
@@ -36,25 +36,29 @@ __all__ = ["BAND_BUCKETS", "DEFAULT_PREFIX", "RedisStore"]
 DEFAULT_PREFIX = "newscrawler:seen"
 BAND_BUCKETS = 1 << 18
 
-_URL_HIT = """
+# ARGV: prefix, canonical URL ('' = skip), content hash ('' = skip), '1'/'0' (near lookup), then
+# (bucket, band key) pairs. Returns {2, id, first_url, portal} (URL known), {1, ...} (same content),
+# or {0, id, fingerprint, first_url, portal, ...} (near-duplicate candidates, maybe none).
+_LOOKUP = """
 local p = ARGV[1]
-local id = redis.call('HGET', p .. 'urls', ARGV[2])
-if not id then return false end
-local a = redis.call('HMGET', p .. 'a:' .. id, 'first_url', 'portal')
-return {id, a[1], a[2]}
-"""
-
-_CONTENT_MATCH = """
-local p = ARGV[1]
-local id = redis.call('HGET', p .. 'hashes', ARGV[2])
-if id then
-  local a = redis.call('HMGET', p .. 'a:' .. id, 'first_url', 'portal')
-  return {1, id, a[1], a[2]}
+if ARGV[2] ~= '' then
+  local id = redis.call('HGET', p .. 'urls', ARGV[2])
+  if id then
+    local a = redis.call('HMGET', p .. 'a:' .. id, 'first_url', 'portal')
+    return {2, id, a[1], a[2]}
+  end
+end
+if ARGV[3] ~= '' then
+  local id = redis.call('HGET', p .. 'hashes', ARGV[3])
+  if id then
+    local a = redis.call('HMGET', p .. 'a:' .. id, 'first_url', 'portal')
+    return {1, id, a[1], a[2]}
+  end
 end
 local out = {0}
-if ARGV[3] == '0' then return out end
+if ARGV[4] ~= '1' then return out end
 local seen = {}
-for i = 4, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   local ids = redis.call('HGET', p .. 'b:' .. ARGV[i], ARGV[i + 1])
   if ids then
     for cid in string.gmatch(ids, '[^,]+') do
@@ -151,8 +155,7 @@ class RedisStore(BaseStore):
             client = _import_redis().Redis.from_url(conn_url, decode_responses=False)
         self._client: redis.Redis | None = client
         client.ping()
-        self._url_hit_script = client.register_script(_URL_HIT)
-        self._content_script = client.register_script(_CONTENT_MATCH)
+        self._lookup_script = client.register_script(_LOOKUP)
         self._add_script = client.register_script(_ADD)
 
     @property
@@ -162,22 +165,27 @@ class RedisStore(BaseStore):
         return self._client
 
     # -- reads ----------------------------------------------------------------------------------
-    def _url_hit(self, canonical_url: str) -> tuple[int, str, str] | None:
+    def _lookup(self, canonical_url: str, content_hash: str, bands: list[int] | None) -> list[Any]:
         self.client  # noqa: B018 - raises when closed
-        res = self._url_hit_script(args=[self.prefix, canonical_url])
-        if not res:
-            return None
-        return int(res[0]), _s(res[1]), _s(res[2])
+        args = [self.prefix, canonical_url, content_hash, "0" if bands is None else "1"]
+        if bands is not None:
+            args += _band_args(bands)
+        return list(self._lookup_script(args=args))
 
-    def _content_hit(self, content_hash: str) -> tuple[int, str, str] | None:
-        res = self._content_script(args=[self.prefix, content_hash, "0"])
-        if res[0] != 1:
-            return None
+    @staticmethod
+    def _hit(res: list[Any]) -> tuple[int, str, str]:
         return int(res[1]), _s(res[2]), _s(res[3])
 
+    def _url_hit(self, canonical_url: str) -> tuple[int, str, str] | None:
+        res = self._lookup(canonical_url, "", None)
+        return self._hit(res) if res[0] == 2 else None
+
+    def _content_hit(self, content_hash: str) -> tuple[int, str, str] | None:
+        res = self._lookup("", content_hash, None)
+        return self._hit(res) if res[0] == 1 else None
+
     def _band_candidates(self, bands: list[int]) -> list[tuple[int, Signature, str, str]]:
-        res = self._content_script(args=[self.prefix, "", "1", *_band_args(bands)])
-        return self._candidates(res[1:])
+        return self._candidates(self._lookup("", "", bands)[1:])
 
     @staticmethod
     def _candidates(flat: list[Any]) -> list[tuple[int, Signature, str, str]]:
@@ -191,27 +199,32 @@ class RedisStore(BaseStore):
 
     def _content_match(self, fp: BodyFingerprint) -> tuple[tuple[int, str, str] | None, Match | None]:
         """Content hash and LSH candidates in one round trip."""
-        sig = fp.signature
-        near = sig.size >= self.min_near_shingles
-        args = [self.prefix, fp.content_hash, "1" if near else "0"]
-        if near:
-            args += _band_args(fp.bands)
-        self.client  # noqa: B018 - raises when closed
-        res = self._content_script(args=args)
+        near = fp.signature.size >= self.min_near_shingles
+        res = self._lookup("", fp.content_hash, fp.bands if near else None)
         if res[0] == 1:
-            hit = (int(res[1]), _s(res[2]), _s(res[3]))
+            hit = self._hit(res)
             return hit, Match("content", hit[1], hit[2], 1.0)
-        best: tuple[float, int, str, str] | None = None
-        for art_id, other, first_url, portal in self._candidates(res[1:]):
-            if other.size < self.min_near_shingles:
-                continue
-            score = sig.similarity(other)
-            if score >= self.threshold and (best is None or score > best[0]):
-                best = (score, art_id, first_url, portal)
-        if best is None:
-            return None, None
-        score, art_id, first_url, portal = best
-        return (art_id, first_url, portal), Match("near", first_url, portal, score)
+        return self._best_near(fp, self._candidates(res[1:]))
+
+    def find_duplicate(
+        self, canonical_url: str, body: str, *, fingerprint: BodyFingerprint | None = None
+    ) -> Match | None:
+        """As :meth:`BaseStore.find_duplicate`, in one round trip (URL, content and LSH probes in
+        one script call; the body is fingerprinted first, even when the URL is known)."""
+        fp = fingerprint or fingerprint_body(body)
+        near = fp.signature.size >= self.min_near_shingles
+        res = self._lookup(canonical_url, fp.content_hash, fp.bands if near else None)
+        if res[0] == 2:
+            self._last = None
+            hit = self._hit(res)
+            return Match("url", hit[1], hit[2], 1.0)
+        if res[0] == 1:
+            chit: tuple[int, str, str] | None = self._hit(res)
+            match: Match | None = Match("content", chit[1], chit[2], 1.0)  # type: ignore[index]
+        else:
+            chit, match = self._best_near(fp, self._candidates(res[1:]))
+        self._last = (canonical_url, body, fp, chit, match)
+        return match
 
     def has_url(self, canonical_url: str) -> bool:
         return bool(self.client.hexists(self.prefix + "urls", canonical_url))

@@ -17,6 +17,9 @@ an OS crash or power cut can roll back the last few commits, never corrupt the f
 batches N adds per transaction: faster bulk loads, but a kill loses up to N-1 adds (those articles
 would be exported again by the next run). ``benchmarks/bench_store.py`` measures both.
 
+The WAL is checkpointed every ~10,000 pages (and on close): fewer, larger checkpoints coalesce the
+random page writes of the band index (measured by ``benchmarks/bench_store.py``).
+
 Several processes may share the file (WAL: readers never block; writers wait up to
 ``busy_timeout`` ms). Not for concurrent use from several threads of one process.
 """
@@ -92,6 +95,9 @@ class SQLiteStore(BaseStore):
         conn.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         conn.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")
         conn.execute("PRAGMA temp_store = MEMORY")
+        # Checkpoint the WAL every ~40 MB rather than every 4 MB: an add dirties ~25 pages spread over
+        # the band index, and a longer WAL coalesces rewrites of the same pages (measured: -35% per add).
+        conn.execute("PRAGMA wal_autocheckpoint = 10000")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
             raise RuntimeError(f"{self.path}: seen-store schema {version}, this code knows {SCHEMA_VERSION}")

@@ -197,11 +197,17 @@ class BaseStore(ABC):
         hit = self._content_hit(fp.content_hash)
         if hit is not None:
             return hit, Match("content", hit[1], hit[2], 1.0)
-        sig = fp.signature
-        if sig.size < self.min_near_shingles:
+        if fp.signature.size < self.min_near_shingles:
             return None, None
+        return self._best_near(fp, self._band_candidates(fp.bands))
+
+    def _best_near(
+        self, fp: BodyFingerprint, candidates: list[tuple[int, Signature, str, str]]
+    ) -> tuple[_Hit | None, Match | None]:
+        """The most similar candidate at or above the threshold (ties: the oldest article)."""
+        sig = fp.signature
         best: tuple[float, int, str, str] | None = None
-        for art_id, other, first_url, portal in self._band_candidates(fp.bands):
+        for art_id, other, first_url, portal in candidates:
             if other.size < self.min_near_shingles:
                 continue
             score = sig.similarity(other)

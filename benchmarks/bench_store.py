@@ -1,0 +1,371 @@
+"""Seen-store benchmark: insert and near-duplicate lookup cost at 10k, 100k and 1M articles.
+
+Run: ``python benchmarks/bench_store.py`` (all sizes, SQLite and Redis; a few minutes) or
+``python benchmarks/bench_store.py --sizes 10000,100000 --backends sqlite`` for a quick run.
+Redis needs ``redis-server`` on PATH (a temporary server is started on 127.0.0.1 for each size) and
+the ``redis`` extra; without them the Redis rows are skipped with a note.
+
+Each (backend, size) runs in its own process (clean peak RSS). Records are synthetic: URLs and
+content hashes from the record number, MinHash signatures drawn at random with a few bins taken
+from small per-bin pools (the minima that common phrases such as 记者从…获悉 produce in real
+texts), so fingerprints cost nothing to generate. Fingerprinting a real body is measured once,
+apart (``fingerprint_body`` on a ~1,500-character Chinese text): it is the same at any size.
+
+Columns:
+
+* ``load µs``: bulk load of the N records (batched transactions / pipelined script calls) per
+  record: the way to build a large store, not the crawl's path.
+* ``add µs``: what the crawl pays per new article at that size: ``find_duplicate`` (a miss) +
+  ``add``, with the default durability (SQLite: one committed transaction per add, WAL,
+  synchronous=NORMAL). ``batch µs``: the same with ``commit_every=100`` (a kill loses up to 99
+  adds). ``FULL µs``: one transaction per add with synchronous=FULL (an fsync per article).
+* ``miss µs``: ``find_duplicate`` of a new article (URL, content hash and LSH probes, no match):
+  the common case. ``near µs``: ``find_duplicate`` of a near-duplicate of a stored article
+  (candidates fetched and verified).
+* ``size``: SQLite file (+ WAL); Redis ``used_memory``. ``peak RSS``: the benchmark process
+  (+ the redis-server's peak for Redis).
+
+Measured on the project machine (2 cores, 24 GiB; 2026-11-27)::
+
+    see the closing note of the store work (figures are printed by this script)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from newscrawler.dedupe.fingerprint import NUM_BINS, BodyFingerprint, Signature, fingerprint_body  # noqa: E402
+from newscrawler.dedupe.store import BaseStore, open_store  # noqa: E402
+
+POOL_PER_BIN = 64
+COMMON_BINS_PER_RECORD = 6
+_POOL_RNG = random.Random(20261127)
+POOLS = [[_POOL_RNG.getrandbits(32) for _ in range(POOL_PER_BIN)] for _ in range(NUM_BINS)]
+PORTALS = ["jl_cri", "cnjiwang", "chinajilin", "jlntv", "changchun", "yanbian", "jilin_daily"]
+
+SAMPLE_TEXT = (
+    "7月8日，记者从中国一汽获悉，今年上半年，一汽集团累计销售整车160.5万辆，同比增长8.3%，"
+    "其中自主品牌红旗销量达到15.2万辆，同比增长近四成，继续保持高速增长态势。\n"
+    "据了解，面对芯片短缺、原材料价格上涨等多重压力，一汽集团坚持“稳产保供”，通过优化排产计划、"
+    "加强与供应商协同，确保了各主要生产基地平稳运行。长春本部各整车工厂上半年累计开工天数超过140天。\n"
+) * 6
+
+
+def synthetic_fingerprint(i: int, rng: random.Random) -> BodyFingerprint:
+    """A cheap, plausible fingerprint for record ``i``."""
+    values = list(struct.unpack(f"<{NUM_BINS}I", rng.randbytes(4 * NUM_BINS)))
+    for b in rng.sample(range(NUM_BINS), COMMON_BINS_PER_RECORD):
+        values[b] = POOLS[b][rng.randrange(POOL_PER_BIN)]
+    sig = Signature(values=tuple(values), size=200 + (i * 7919) % 600)
+    chash = hashlib.sha1(i.to_bytes(8, "little")).hexdigest()
+    return BodyFingerprint(content_hash=chash, simhash="0" * 16, signature=sig)
+
+
+def perturb(fp: BodyFingerprint, rng: random.Random, bins: int = 10) -> BodyFingerprint:
+    """A near-duplicate of ``fp``: ``bins`` of 64 bins changed (estimated Jaccard ~0.84)."""
+    values = list(fp.signature.values)
+    for b in rng.sample(range(NUM_BINS), bins):
+        values[b] = rng.getrandbits(32)
+    sig = Signature(values=tuple(values), size=fp.signature.size)
+    return BodyFingerprint(content_hash="x" + fp.content_hash[1:], simhash="0" * 16, signature=sig)
+
+
+def url_of(i: int) -> str:
+    return f"https://www.portal{i % 7}.example.cn/news/{i // 1000}/{i}.html"
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk loading (benchmark only: reaches into the backends' storage)
+
+
+def bulk_load_sqlite(store: Any, n: int, rng: random.Random, keep_every: int) -> list[BodyFingerprint]:
+    conn = store.conn
+    conn.execute("PRAGMA cache_size = -1048576")  # 1 GiB while loading
+    kept = []
+    batch = 20_000
+    for start in range(0, n, batch):
+        articles, urls, bands = [], [], []
+        for i in range(start, min(n, start + batch)):
+            fp = synthetic_fingerprint(i, rng)
+            if i % keep_every == 0:
+                kept.append(fp)
+            art_id = i + 1
+            url = url_of(i)
+            articles.append(
+                (
+                    art_id,
+                    url,
+                    fp.content_hash,
+                    fp.signature.to_bytes(),
+                    PORTALS[i % 7],
+                    url,
+                    "2026-11-27T00:00:00+00:00",
+                )
+            )
+            urls.append((url, art_id))
+            bands.extend((key, art_id) for key in fp.bands)
+        bands.sort()
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO articles (id, canonical_url, content_hash, fingerprint, portal, first_url,"
+            " first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            articles,
+        )
+        conn.executemany("INSERT INTO urls (canonical_url, article_id) VALUES (?, ?)", urls)
+        conn.executemany("INSERT OR IGNORE INTO bands (band, article_id) VALUES (?, ?)", bands)
+        conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA cache_size = -65536")  # back to the store's default (64 MiB)
+    return kept
+
+
+def bulk_load_redis(store: Any, n: int, rng: random.Random, keep_every: int) -> list[BodyFingerprint]:
+    from newscrawler.dedupe.redis_store import _band_args
+
+    kept = []
+    batch = 2_000
+    for start in range(0, n, batch):
+        pipe = store.client.pipeline(transaction=False)
+        for i in range(start, min(n, start + batch)):
+            fp = synthetic_fingerprint(i, rng)
+            if i % keep_every == 0:
+                kept.append(fp)
+            url = url_of(i)
+            args = [store.prefix, url, fp.content_hash, fp.signature.to_bytes(), PORTALS[i % 7], url]
+            args += ["2026-11-27T00:00:00+00:00", *_band_args(fp.bands)]
+            store._add_script(args=args, client=pipe)
+        pipe.execute()
+    return kept
+
+
+# --------------------------------------------------------------------------------------------
+# One measurement (runs in its own process)
+
+
+def _timed(fn: Any, items: list[Any]) -> float:
+    start = time.perf_counter()
+    for item in items:
+        fn(item)
+    return (time.perf_counter() - start) / max(1, len(items)) * 1e6
+
+
+def measure(
+    backend: str, size: int, workdir: Path, redis_url: str | None, lookups: int, adds: int
+) -> dict[str, Any]:
+    rng = random.Random(size)
+    if backend == "sqlite":
+        path = workdir / f"seen-{size}.sqlite3"
+        store: BaseStore = open_store(path)
+    else:
+        assert redis_url is not None
+        store = open_store(redis_url)
+    keep_every = max(1, size // lookups)
+
+    t0 = time.perf_counter()
+    kept = (bulk_load_sqlite if backend == "sqlite" else bulk_load_redis)(store, size, rng, keep_every)
+    load_us = (time.perf_counter() - t0) / size * 1e6
+    assert len(store) == size, (len(store), size)
+
+    qrng = random.Random(7)
+    fresh = [
+        (url_of(size + 10_000_000 + j), synthetic_fingerprint(size + 10_000_000 + j, qrng))
+        for j in range(lookups)
+    ]
+    near = [(url_of(size + 20_000_000 + j), perturb(fp, qrng)) for j, fp in enumerate(kept[:lookups])]
+
+    # warm-up (page cache, script cache)
+    for url, fp in fresh[:100]:
+        store.find_duplicate(url, "", fingerprint=fp)
+
+    miss_us = _timed(lambda q: store.find_duplicate(q[0], "", fingerprint=q[1]), fresh)
+    near_results = []
+    near_us = _timed(lambda q: near_results.append(store.find_duplicate(q[0], "", fingerprint=q[1])), near)
+    near_found = sum(1 for m in near_results if m is not None and m.kind == "near") / max(
+        1, len(near_results)
+    )
+    miss_found = sum(
+        1 for url, fp in fresh[:200] if store.find_duplicate(url, "", fingerprint=fp) is not None
+    )
+
+    new = [
+        (url_of(size + 30_000_000 + j), synthetic_fingerprint(size + 30_000_000 + j, qrng))
+        for j in range(adds)
+    ]
+
+    def find_add(q: tuple[str, BodyFingerprint]) -> None:
+        url, fp = q
+        if store.find_duplicate(url, "", fingerprint=fp) is None:
+            store.add(url=url, canonical_url=url, body="", portal="bench", fingerprint=fp)
+
+    add_us = _timed(find_add, new)
+    result: dict[str, Any] = {
+        "backend": backend,
+        "size": size,
+        "load_us": load_us,
+        "add_us": add_us,
+        "miss_us": miss_us,
+        "near_us": near_us,
+        "near_recall": near_found,
+        "false_hits": miss_found,
+    }
+    if backend == "sqlite":
+        from newscrawler.dedupe.sqlite_store import SQLiteStore
+
+        store.close()
+        store = SQLiteStore(path, commit_every=100)
+        batch = [
+            (url_of(size + 40_000_000 + j), synthetic_fingerprint(size + 40_000_000 + j, qrng))
+            for j in range(adds)
+        ]
+        result["add_batch_us"] = _timed(find_add, batch)
+        store.close()
+        store = SQLiteStore(path, synchronous="FULL")
+        full = [
+            (url_of(size + 50_000_000 + j), synthetic_fingerprint(size + 50_000_000 + j, qrng))
+            for j in range(min(adds, 300))
+        ]
+        result["add_full_us"] = _timed(find_add, full)
+        store.close()
+        result["bytes"] = sum(p.stat().st_size for p in workdir.glob(f"seen-{size}.sqlite3*") if p.is_file())
+        for p in workdir.glob(f"seen-{size}.sqlite3*"):
+            p.unlink()
+    else:
+        info = store.client.info("memory")  # type: ignore[attr-defined]
+        result["bytes"] = int(info["used_memory"])
+        result["server_peak"] = int(info["used_memory_peak"])
+        result["add_full_us"] = result["add_batch_us"] = None
+        store.close()
+    result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Driver
+
+
+def _human(n: float | None) -> str:
+    if n is None:
+        return "-"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def _fmt_us(v: float | None) -> str:
+    return "-" if v is None else f"{v:.1f}"
+
+
+def fingerprint_cost() -> float:
+    n = 200
+    start = time.perf_counter()
+    for _ in range(n):
+        fingerprint_body(SAMPLE_TEXT)
+    return (time.perf_counter() - start) / n * 1e6
+
+
+def run_child(
+    backend: str, size: int, workdir: Path, redis_url: str | None, args: argparse.Namespace
+) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", backend, str(size), "--workdir", str(workdir)]
+    cmd += ["--lookups", str(args.lookups), "--adds", str(args.adds)]
+    if redis_url:
+        cmd += ["--redis-url", redis_url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"{backend} {size} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Seen-store benchmark (SQLite, Redis).")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated store sizes")
+    parser.add_argument("--backends", default="sqlite,redis")
+    parser.add_argument("--lookups", type=int, default=2000, help="lookups timed per size")
+    parser.add_argument("--adds", type=int, default=1000, help="find+add timed per size")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="where the SQLite files go (default: a temp dir)"
+    )
+    parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--redis-url", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        backend, size = args.child[0], int(args.child[1])
+        res = measure(backend, size, args.workdir, args.redis_url, args.lookups, args.adds)
+        print(json.dumps(res))
+        return 0
+
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    cost = fingerprint_cost()
+    print(f"fingerprint_body of a {len(SAMPLE_TEXT)}-character body: {cost:.0f} µs (any store size)")
+    notes: list[str] = []
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-store-", dir=args.workdir) as tmp:
+        workdir = Path(tmp)
+        for backend in backends:
+            if backend == "redis":
+                from newscrawler.dedupe.testing import redis_server, redis_server_path
+
+                if redis_server_path() is None:
+                    notes.append(
+                        "redis: skipped, redis-server is not installed (apt-get install redis-server)"
+                    )
+                    continue
+                try:
+                    import redis  # noqa: F401
+                except ImportError:
+                    notes.append("redis: skipped, the redis package is missing (pip install '.[redis]')")
+                    continue
+                for size in sizes:
+                    with redis_server(workdir / f"redis-{size}") as url:
+                        rows.append(run_child("redis", size, workdir, url, args))
+                    print(f"  done redis {size}", file=sys.stderr)
+            elif backend == "sqlite":
+                for size in sizes:
+                    rows.append(run_child("sqlite", size, workdir, None, args))
+                    print(f"  done sqlite {size}", file=sys.stderr)
+            else:
+                parser.error(f"unknown backend {backend}")
+
+    header = (
+        f"{'backend':8} {'records':>9} {'load µs':>8} {'add µs':>7} {'batch µs':>8} {'FULL µs':>8} "
+        f"{'miss µs':>8} {'near µs':>8} {'near found':>10} {'size':>10} {'peak RSS':>10} {'server peak':>11}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(
+            f"{r['backend']:8} {r['size']:>9,} {r['load_us']:>8.1f} {r['add_us']:>7.1f} "
+            f"{_fmt_us(r['add_batch_us']):>8} {_fmt_us(r['add_full_us']):>8} "
+            f"{r['miss_us']:>8.1f} {r['near_us']:>8.1f} {r['near_recall']:>10.0%} {_human(r['bytes']):>10} "
+            f"{_human(r['peak_rss']):>10} {_human(r.get('server_peak')):>11}"
+        )
+        if r["false_hits"]:
+            notes.append(
+                f"{r['backend']} {r['size']}: {r['false_hits']} of 200 new articles matched something"
+            )
+    for note in notes:
+        print("note:", note)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
