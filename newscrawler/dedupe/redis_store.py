@@ -10,9 +10,10 @@ Keys (``P`` = prefix):
 * ``P:hashes`` hash: content hash -> article id
 * ``P:a:<id>`` hash: the article's record (``fingerprint`` is the binary signature)
 * ``P:nextid``: the last article id (also the number of articles)
-* ``P:b:<bucket>`` hashes: LSH band key -> comma-separated article ids. Band keys are spread over
-  ``BAND_BUCKETS`` hashes, so each stays small (Redis' compact listpack encoding up to ~8M
-  articles with the default ``hash-max-listpack-entries 128``).
+* ``P:b:<bucket>`` hashes: LSH band key (8 bytes) -> comma-separated article ids. Band keys are
+  spread over ``BAND_BUCKETS`` hashes by their first 18 bits, so each stays small (Redis' compact
+  listpack encoding up to ~1.5M articles with the default ``hash-max-listpack-entries 128``;
+  beyond, the hashes switch to Redis' regular encoding: same lookups, more memory).
 
 Each add and each lookup is one Lua script call (one round trip; atomic, so two crawlers adding
 the same URL or body at once still store one article). Lookup cost is a fixed number of hash
@@ -22,6 +23,7 @@ server's (configure ``appendonly yes`` for a store that must survive a server re
 
 from __future__ import annotations
 
+import struct
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -36,10 +38,20 @@ __all__ = ["BAND_BUCKETS", "DEFAULT_PREFIX", "RedisStore"]
 DEFAULT_PREFIX = "newscrawler:seen"
 BAND_BUCKETS = 1 << 18
 
+# The bucket of an 8-byte band key: its first 18 bits (BAND_BUCKETS = 2**18 hashes).
+_BUCKET = """
+local function bucket(key)
+  return string.byte(key, 1) * 1024 + string.byte(key, 2) * 4 + math.floor(string.byte(key, 3) / 64)
+end
+"""
+
 # ARGV: prefix, canonical URL ('' = skip), content hash ('' = skip), '1'/'0' (near lookup), then
-# (bucket, band key) pairs. Returns {2, id, first_url, portal} (URL known), {1, ...} (same content),
-# or {0, id, fingerprint, first_url, portal, ...} (near-duplicate candidates, maybe none).
-_LOOKUP = """
+# the band keys packed as 8-byte strings. Returns {2, id, first_url, portal} (URL known),
+# {1, ...} (same content) or {0, id, fingerprint, first_url, portal, ...} (near-duplicate
+# candidates, maybe none).
+_LOOKUP = (
+    _BUCKET
+    + """
 local p = ARGV[1]
 if ARGV[2] ~= '' then
   local id = redis.call('HGET', p .. 'urls', ARGV[2])
@@ -58,8 +70,10 @@ end
 local out = {0}
 if ARGV[4] ~= '1' then return out end
 local seen = {}
-for i = 5, #ARGV, 2 do
-  local ids = redis.call('HGET', p .. 'b:' .. ARGV[i], ARGV[i + 1])
+local blob = ARGV[5]
+for i = 1, #blob, 8 do
+  local key = string.sub(blob, i, i + 7)
+  local ids = redis.call('HGET', p .. 'b:' .. bucket(key), key)
   if ids then
     for cid in string.gmatch(ids, '[^,]+') do
       if not seen[cid] then
@@ -75,8 +89,11 @@ for i = 5, #ARGV, 2 do
 end
 return out
 """
+)
 
-_ADD = """
+_ADD = (
+    _BUCKET
+    + """
 local p = ARGV[1]
 if redis.call('HEXISTS', p .. 'urls', ARGV[2]) == 1 then return 0 end
 local existing = redis.call('HGET', p .. 'hashes', ARGV[3])
@@ -89,17 +106,20 @@ redis.call('HSET', p .. 'a:' .. id, 'canonical_url', ARGV[2], 'content_hash', AR
   'fingerprint', ARGV[4], 'portal', ARGV[5], 'first_url', ARGV[6], 'first_seen', ARGV[7])
 redis.call('HSET', p .. 'urls', ARGV[2], id)
 redis.call('HSET', p .. 'hashes', ARGV[3], id)
-for i = 8, #ARGV, 2 do
-  local k = p .. 'b:' .. ARGV[i]
-  local cur = redis.call('HGET', k, ARGV[i + 1])
+local blob = ARGV[8]
+for i = 1, #blob, 8 do
+  local key = string.sub(blob, i, i + 7)
+  local k = p .. 'b:' .. bucket(key)
+  local cur = redis.call('HGET', k, key)
   if cur then
-    redis.call('HSET', k, ARGV[i + 1], cur .. ',' .. id)
+    redis.call('HSET', k, key, cur .. ',' .. id)
   else
-    redis.call('HSET', k, ARGV[i + 1], id)
+    redis.call('HSET', k, key, id)
   end
 end
 return 2
 """
+)
 
 
 def _import_redis() -> Any:
@@ -112,12 +132,9 @@ def _import_redis() -> Any:
     return redis
 
 
-def _band_args(bands: list[int]) -> list[str]:
-    args: list[str] = []
-    for key in bands:
-        args.append(str(key % BAND_BUCKETS))
-        args.append(str(key))
-    return args
+def _band_blob(bands: list[int]) -> bytes:
+    """The band keys as one argument: 8 bytes each (signed little-endian); Lua splits them."""
+    return struct.pack(f"<{len(bands)}q", *bands)
 
 
 def _s(value: bytes | str) -> str:
@@ -167,9 +184,9 @@ class RedisStore(BaseStore):
     # -- reads ----------------------------------------------------------------------------------
     def _lookup(self, canonical_url: str, content_hash: str, bands: list[int] | None) -> list[Any]:
         self.client  # noqa: B018 - raises when closed
-        args = [self.prefix, canonical_url, content_hash, "0" if bands is None else "1"]
+        args: list[str | bytes] = [self.prefix, canonical_url, content_hash, "0" if bands is None else "1"]
         if bands is not None:
-            args += _band_args(bands)
+            args.append(_band_blob(bands))
         return list(self._lookup_script(args=args))
 
     @staticmethod
@@ -259,7 +276,7 @@ class RedisStore(BaseStore):
                 record.portal,
                 record.first_url,
                 record.first_seen,
-                *_band_args(bands),
+                _band_blob(bands),
             ]
         )
 
