@@ -95,6 +95,8 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
     _r("editor", rf"^{_LBR}(?:{_EDITOR_LABELS}\s*[:：/／]?\s*[\u4e00-\u9fff·]{{2,8}}\s*)+{_RBR}$", 60),
     _r("source", r"^[【\[（(]\s*(?:来源|稿源|出处|文章来源|本文来源)\s*[:：][^】\]）)]{1,30}[】\]）)]\s*$", 40),
     _r("source", r"^(?:来源|稿源|文章来源|本文来源)\s*[:：]\s*\S{1,30}$", 40),
+    # the print edition a reprint comes from: 《 人民日报 》（ 2022年05月20日 07 版）
+    _r("source", r"^[（(]?\s*《\s*[^》]{2,16}\s*》\s*[（(]?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:第?\s*[\d０-９]{1,3}\s*版)?\s*[)）]?\s*[)）]?$", 50),
     # --- the info line under a title (time + 来源/责编 ...) when it leaks into the body
     _r("info", r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}.{0,40}"
        r"(?:来源|稿源|责编|责任编辑|编辑|作者|浏览|阅读|点击)\s*[:：]", 120),

@@ -281,7 +281,7 @@ def _value_token(value: str) -> str | None:
     m = _VALUE_END_RE.search(value)
     if m:
         value = value[: m.start()]
-    value = value.strip(" \t\u3000\u00a0-—_·|｜,，;；")
+    value = value.strip(" \t\u3000\u00a0-—_·|｜,，;；()（）【】[]")
     if not value:
         return None
     # a single value: the first whitespace-separated token (来源：新华网 张三 → 新华网)

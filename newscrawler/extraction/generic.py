@@ -33,7 +33,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from .boilerplate import boilerplate_reason, clean_paragraphs, is_disclaimer_heading
-from .bylines import InfoLine, parse_byline, parse_info_line, split_caption_credit
+from .bylines import InfoLine, parse_byline, parse_info_line, split_caption_credit, split_trailing_byline
 from .dates import ParsedDate, date_from_url, parse_date
 from .decoding import decode_html
 from .text import compact, normalize_text
@@ -79,6 +79,10 @@ _IMG_SKIP_RE = re.compile(
     re.I,
 )
 _DATELINE_RE = re.compile(r"^.{0,40}?(?:电|讯|报道|消息)?\s*[（(]([^()（）]{2,40})[)）]")
+#: 新华社长春9月14日电 / 中新网北京5月9日电: the agency that filed the story.
+_AGENCY_RE = re.compile(
+    r"^([\u4e00-\u9fff]{1,6}(?:社|网|报|台))[\u4e00-\u9fff]{0,12}\d{1,2}月\d{1,2}日(?:电|讯)"
+)
 _META_DATE_KEYS = (
     "article:published_time", "og:article:published_time", "og:published_time", "published_time",
     "publishdate", "pubdate", "publish_date", "publishtime", "publish-time", "publication_date",
@@ -380,6 +384,13 @@ def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
         if after:
             after.sort(key=lambda e: (scorer.first_unit.get(e, 0), -finals[e]))
             best = after[0]
+            # a wrapper that also holds the title, a subtitle or the info line scores by its
+            # paragraphs' container: prefer that container when it scores at least as well
+            inner = [
+                e for e in after if e is not best and finals[e] >= finals[best] and _is_descendant(e, best)
+            ]
+            if inner:
+                best = max(inner, key=finals.__getitem__)
             best_score = finals[best]
     parent = best.getparent()
     if parent is None:
@@ -697,21 +708,26 @@ def _compact_date(v: str) -> ParsedDate | None:
     return ParsedDate(parsed.iso, v.strip()) if parsed else None
 
 
-def _info_from_segments(body: Any, anchor: Any) -> str:
-    """Text right after the title that carries 来源/作者 labels, when no date was found there."""
-    if anchor is None:
-        return ""
-    texts: list[str] = []
+def _lines_after_title(anchor: Any) -> list[str]:
+    """Short blocks right after the title (and after its wrapper) that carry 来源/作者 labels or
+    are a byline on their own (``本报记者 李家鼎``)."""
+    out: list[str] = []
     el = anchor
-    for _ in range(4):
+    hops = 0
+    while el is not None and hops < 2 and not out:
         nxt = el.getnext()
-        if nxt is None:
-            break
-        t = normalize_text(_text(nxt))
-        if t and len(t) <= 240 and re.search(r"来源|作者|记者|编辑|责编", t):
-            texts.append(t)
-        el = nxt
-    return " ".join(texts)
+        for _ in range(5):
+            if nxt is None:
+                break
+            t = normalize_text(_text(nxt))
+            if t and len(t) <= 240 and (_LABEL_HINT_RE.search(t) or split_trailing_byline(t)[1]):
+                out.append(t)
+            if _tlen(t) > 240:
+                break
+            nxt = nxt.getnext()
+        el = el.getparent()
+        hops += 1
+    return out
 
 
 # --------------------------------------------------------------------------- assembly
@@ -794,8 +810,8 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
     published, info_text = _near_title(title_el, nodes)
     info = parse_info_line(info_text) if info_text else InfoLine()
     extra_lines: list[str] = []
-    if title_el is not None and info.source is None and info.editor is None and not info.authors:
-        extra_lines.append(_info_from_segments(body, title_el))
+    if title_el is not None:
+        extra_lines.extend(_lines_after_title(title_el))
     # editor / source / info lines found (and removed) in the body, then a footer info line
     extra_lines.extend(text for reason, text in cleaned.removed if reason in ("editor", "source", "info"))
     if nodes:
@@ -804,6 +820,8 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
         if not line:
             continue
         more = parse_info_line(line)
+        if not more.authors:
+            more.authors = split_trailing_byline(line)[1]
         info.source = info.source or more.source
         info.editor = info.editor or more.editor
         for a in more.authors:
@@ -820,7 +838,12 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
     if body_paras:
         m = _DATELINE_RE.match(body_paras[0])
         if m:
-            authors.extend(parse_byline(m.group(1)))
+            found = parse_byline(m.group(1))
+            agency = _AGENCY_RE.match(body_paras[0])
+            for a in found:
+                if agency and "org" not in a:
+                    a["org"] = agency.group(1)
+            authors.extend(found)
     authors.extend(cleaned.authors)
     editor = info.editor
     source = info.source
