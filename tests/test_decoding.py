@@ -51,7 +51,7 @@ def test_normalize_encoding(name: str | bytes | None, expected: str) -> None:
 def test_header_charset_accepts_str_bytes_and_lists() -> None:
     assert header_charset({"Content-Type": "text/html; charset=GBK"}) == "gb18030"
     assert header_charset({b"Content-Type": b"text/html;charset=utf-8"}) == "utf-8"
-    assert header_charset({b"Content-Type": [b"text/html; charset=\"gb2312\""]}) == "gb18030"
+    assert header_charset({b"Content-Type": [b'text/html; charset="gb2312"']}) == "gb18030"
     assert header_charset({"content-type": ["text/html"]}) is None
     assert header_charset(None) is None
 

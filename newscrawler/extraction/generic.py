@@ -403,6 +403,9 @@ def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
         if sib is best:
             nodes.append(sib)
             continue
+        hints = _hints(sib)
+        if len(hints) > 1 and _BAD_HINT_RE.search(hints) and not _GOOD_HINT_RE.search(hints):
+            continue  # comments, related news, share bars next to the article
         s = finals.get(sib, 0.0)
         total, link, punct = scorer.stats.get(sib, (0, 0, 0))
         plain_para = sib.tag in ("p", "center") and total >= 40 and link < total * 0.25 and punct >= 2
@@ -795,7 +798,8 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
         is_end = body_chars >= 150 and (_END_MARKER_RE.match(text) or is_disclaimer_heading(text))
         short_marker = not _PUNCT_RE.search(text[:30]) or len(text) < 40
         if (is_end and (reason == "editor" or short_marker)) or reason == "disclaimer":
-            paragraphs.append(text)  # let clean_paragraphs see it (records the removal)
+            if reason == "editor":
+                paragraphs.append(text)  # clean_paragraphs removes it; the editor's name is kept
             break
         paragraphs.append(text)
         body_chars += tl

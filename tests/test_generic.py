@@ -1,0 +1,131 @@
+"""Tests for newscrawler.extraction.generic on hand-written fixture pages.
+
+Each page ``fixtures/generic/pages/<name>.html`` (raw bytes; GBK pages stay GBK) has
+``<name>.json`` (the expected output of :func:`extract_generic_bytes`), ``<name>.snippets.json``
+(text that must / must not be in the body) and optionally ``<name>.headers.json``.
+``fixtures/generic/urls.json`` gives each page's URL. See ``fixtures/generic/README.md``.
+
+After a deliberate change of the extractor, review the differences, then rewrite the expected
+files with::
+
+    python tests/test_generic.py --regen
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscrawler.extraction.generic import extract_generic, extract_generic_bytes
+
+ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "generic"
+PAGES = ROOT / "pages"
+URLS: dict[str, str] = json.loads((ROOT / "urls.json").read_text(encoding="utf-8"))
+NAMES = sorted(p.stem for p in PAGES.glob("*.html"))
+FIELDS = (
+    "title", "original_title", "published_at", "published_at_raw", "source", "editor", "authors",
+    "images", "body", "encoding",
+)
+REGEN = "python tests/test_generic.py --regen"
+
+
+def run(name: str) -> dict[str, Any]:
+    headers_file = PAGES / f"{name}.headers.json"
+    headers = json.loads(headers_file.read_text(encoding="utf-8")) if headers_file.exists() else None
+    result = extract_generic_bytes((PAGES / f"{name}.html").read_bytes(), headers, URLS.get(name))
+    return {k: result.get(k) for k in FIELDS}
+
+
+def dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def test_there_are_enough_fixture_pages() -> None:
+    assert len(NAMES) >= 8
+    for name in NAMES:
+        assert (PAGES / f"{name}.json").exists(), f"{name}.json missing: run {REGEN}"
+        assert (PAGES / f"{name}.snippets.json").exists(), f"{name}.snippets.json missing"
+        assert name in URLS, f"{name} has no URL in fixtures/generic/urls.json"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_expected_output(name: str) -> None:
+    expected = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    got = run(name)
+    for key in FIELDS:
+        assert got[key] == expected[key], f"{name}: {key} differs (if the change is intended: {REGEN})"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_must_and_must_not(name: str) -> None:
+    snippets = json.loads((PAGES / f"{name}.snippets.json").read_text(encoding="utf-8"))
+    body = run(name)["body"] or ""
+    for s in snippets["must"]:
+        assert s in body, f"{name}: body lacks {s!r}"
+    for s in snippets["must_not"]:
+        assert s not in body, f"{name}: body contains {s!r}"
+
+
+def test_gbk_page_is_stored_as_gbk_bytes() -> None:
+    raw = (PAGES / "gbk_county.html").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    assert run("gbk_county")["encoding"] == "gb18030"
+
+
+def test_utf8_page_declaring_gb2312() -> None:
+    raw = (PAGES / "people_style.html").read_bytes()
+    assert b"charset=GB2312" in raw
+    raw.decode("utf-8")  # the bytes are UTF-8
+    got = run("people_style")
+    assert got["encoding"] == "utf-8"
+    assert got["title"] == "黑土地上的“新农人”"
+
+
+def test_editor_and_source_are_never_authors() -> None:
+    for name in NAMES:
+        got = run(name)
+        names = {a["name"] for a in got["authors"]}
+        assert got["editor"] not in names
+        assert got["source"] not in names
+        for a in got["authors"]:
+            assert set(a) <= {"name", "role", "org"}
+            assert a["role"] in {"reporter", "correspondent", "author", "photographer", "translator"}
+
+
+def test_no_today_widget_or_copyright_year_as_date() -> None:
+    # provincial_daily carries a "today" widget (2026) above the title and a copyright line
+    got = run("provincial_daily")
+    assert got["published_at"] == "2023-03-08T08:15:00+08:00"
+    html = (
+        "<html><body><div>今天是2026年11月27日</div><h1>标题文字在这里</h1><div><p>"
+        + "正文内容，" * 40
+        + "</p></div><div>Copyright 2019 版权所有</div></body></html>"
+    )
+    out = extract_generic(html, "http://example.cn/a/2020-06/04/content_1.htm")
+    assert out["published_at"] == "2020-06-04"  # from the URL, not the widget or the copyright
+
+
+def test_minimal_pages_do_not_crash() -> None:
+    xml_decl = '<?xml version="1.0" encoding="utf-8"?><html><body>x</body></html>'
+    for html in ("", "<html></html>", "<p>短</p>", xml_decl):
+        out = extract_generic(html)
+        assert set(FIELDS) - {"encoding"} <= set(out)
+        assert out["authors"] == [] and out["images"] == []
+
+
+def _regen() -> None:
+    for name in NAMES:
+        (PAGES / f"{name}.json").write_text(dump(run(name)), encoding="utf-8")
+        print("wrote", PAGES / f"{name}.json")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--regen"]:
+        _regen()
+    else:
+        print(__doc__)
