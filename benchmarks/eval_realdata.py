@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Score the project's extractor on real saved pages with the shared evaluation harness.
+
+Runs ``extract_eval.py`` (from the evaluation folder, by default ``../shared/eval`` next to the
+repository) in batch mode: one ``python -m newscrawler extract-batch {manifest}`` process for the
+whole set, so the pages/s figure includes start-up once, like a crawl would. Prints the harness's
+tables. Any argument this script does not know is passed on to the harness, e.g.::
+
+    python benchmarks/eval_realdata.py                        # dev set, all 62 pages
+    python benchmarks/eval_realdata.py --subset news          # news pages only
+    python benchmarks/eval_realdata.py --show magic/4e55,traf/xinhua
+    python benchmarks/eval_realdata.py --out /tmp/result.json
+    python benchmarks/eval_realdata.py --generic-only         # extraction.generic alone, no pipelines
+
+The evaluation folder can also be given with ``NEWSCRAWLER_EVAL_DIR``; the harness finds the
+saved pages in ``<eval dir>/../realdata`` (or ``EXTRACT_EVAL_DATA``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_EVAL_DIR = REPO.parent / "shared" / "eval"
+ENV_VAR = "NEWSCRAWLER_EVAL_DIR"
+
+HOW_TO_GET_DATA = f"""\
+The evaluation harness was not found.
+
+It is not part of this repository: it lives in a sibling folder, ../shared/eval/extract_eval.py,
+next to ../shared/realdata/ (real Chinese news pages with ground truth from magic-html,
+trafilatura, mozilla-readability and fundus; see ../shared/realdata/README.md for where each
+page comes from and its license). Put those two folders next to the repository, or point this
+script at the harness:
+
+    python benchmarks/eval_realdata.py --eval-dir /path/to/eval
+    {ENV_VAR}=/path/to/eval python benchmarks/eval_realdata.py
+
+(the pages themselves can be read from elsewhere with EXTRACT_EVAL_DATA=/path/to/realdata).
+Never copy those pages into this repository: fixtures are the project's own reconstructions."""
+
+#: A one-file batch extractor using extraction.generic only (no portals, no pipelines).
+GENERIC_ONLY = """\
+import json, sys
+from newscrawler.extraction.generic import extract_generic_bytes
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = json.loads(line)
+    try:
+        r = extract_generic_bytes(open(m["path"], "rb").read(), None, m.get("url") or None)
+        out = {k: r.get(k) for k in ("title", "published_at", "authors", "source", "editor", "body")}
+        out["id"] = m["id"]
+    except Exception as exc:
+        out = {"id": m["id"], "error": f"{type(exc).__name__}: {exc}"}
+    sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\\n")
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=True
+    )
+    ap.add_argument("--eval-dir", default=os.environ.get(ENV_VAR) or str(DEFAULT_EVAL_DIR),
+                    help=f"folder holding extract_eval.py (default: ${ENV_VAR} or {DEFAULT_EVAL_DIR})")
+    ap.add_argument("--set", default="dev", choices=["dev", "all"], help="page set (default: dev)")
+    ap.add_argument("--label", default="newscrawler", help="row label in the table")
+    ap.add_argument("--python", default=sys.executable, help="interpreter that runs the extractor")
+    ap.add_argument("--generic-only", action="store_true",
+                    help="measure extraction.generic alone instead of the full `extract-batch` command")
+    args, passthrough = ap.parse_known_args(argv)
+
+    harness = Path(args.eval_dir) / "extract_eval.py"
+    if not harness.is_file():
+        print(f"error: {harness} does not exist.\n", file=sys.stderr)
+        print(HOW_TO_GET_DATA, file=sys.stderr)
+        return 2
+
+    python = shlex.quote(args.python)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    with tempfile.TemporaryDirectory(prefix="newscrawler-eval-") as tmp:
+        if args.generic_only:
+            script = Path(tmp) / "generic_only.py"
+            script.write_text(GENERIC_ONLY, encoding="utf-8")
+            batch = f"{python} {shlex.quote(str(script))} {{manifest}}"
+            label = args.label + " (generic only)" if args.label == "newscrawler" else args.label
+        else:
+            batch = f"{python} -m newscrawler extract-batch {{manifest}}"
+            label = args.label
+        cmd = [
+            args.python, str(harness), "--set", args.set, "--extractor", "cmd",
+            "--cmd-batch", batch, "--cmd-cwd", str(REPO), "--label", label, *passthrough,
+        ]
+        print("$ " + shlex.join(cmd), flush=True)
+        return subprocess.call(cmd, cwd=REPO, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
