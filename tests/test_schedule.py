@@ -321,6 +321,16 @@ def test_defaults_are_optional(tmp_path: Path) -> None:
     assert "--offline" in Scheduler(schedule).command(schedule.jobs[0], tmp_path / "o", tmp_path / "s")
 
 
+def test_the_example_schedule_file_is_valid() -> None:
+    schedule = load_schedule(REPO / "schedule.example.toml")
+    assert schedule.output_dir == REPO / "data"
+    assert [(job.name, job.portal) for job in schedule.jobs] == [
+        ("jl_cri", "jl_cri"),
+        ("jl_cri_demo", "jl_cri"),
+    ]
+    assert schedule.jobs[0].every == 1800 and schedule.jobs[1].cron is not None and schedule.jobs[1].offline
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
