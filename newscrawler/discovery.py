@@ -302,12 +302,16 @@ def _section_candidate(text: str, url: str, home: str, portal: PortalDefinition)
     return not is_article_url(url, portal)
 
 
+_CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
 def _anchors(root: Any, base: str) -> Iterator[tuple[Any, str, str]]:
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#") or _BAD_SCHEME_RE.match(href):
             continue
-        text = normalize_text(a.text_content())
+        # "要　闻" in a navigation bar is 要闻
+        text = _CJK_GAP_RE.sub("", normalize_text(a.text_content()))
         if not text:
             continue
         yield a, text, urljoin(base, href).split("#", 1)[0]
