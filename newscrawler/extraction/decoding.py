@@ -176,5 +176,5 @@ def decode_html(body: bytes, headers: Mapping[str, Any] | None = None) -> tuple[
 def _mostly_utf8(text: str) -> bool:
     """True when a lenient UTF-8 decoding has almost no errors among many non-ASCII characters."""
     bad = text.count("\ufffd")
-    non_ascii = sum(1 for ch in text if ord(ch) > 127) - bad
+    non_ascii = len(text) - len(text.encode("ascii", "ignore")) - bad
     return non_ascii >= 20 and bad * 200 <= non_ascii

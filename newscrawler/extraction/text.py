@@ -7,9 +7,11 @@ Punctuation and full-width forms stay as the page has them (no NFKC).
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["compact", "normalize_text", "split_lines"]
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # str.split() with no argument splits on every Unicode whitespace: U+3000, U+00A0, U+2000-U+200A ...
 
 
@@ -17,8 +19,8 @@ def normalize_text(s: str | None) -> str:
     """Collapse whitespace (incl. full-width spaces, nbsp), drop zero-width chars, strip."""
     if not s:
         return ""
-    if not s.isascii():
-        s = s.translate(_ZERO_WIDTH)
+    if not s.isascii() and _ZERO_WIDTH_RE.search(s):
+        s = _ZERO_WIDTH_RE.sub("", s)
     return " ".join(s.split())
 
 
@@ -26,7 +28,9 @@ def compact(s: str | None) -> str:
     """``s`` with every whitespace and zero-width character removed (for comparisons)."""
     if not s:
         return ""
-    return "".join(s.translate(_ZERO_WIDTH).split())
+    if not s.isascii() and _ZERO_WIDTH_RE.search(s):
+        s = _ZERO_WIDTH_RE.sub("", s)
+    return "".join(s.split())
 
 
 def split_lines(s: str | None) -> list[str]:
