@@ -617,9 +617,13 @@ class Scheduler:
             "log": str(log_path),
             "error": error,
         }
-        self.schedule.output_dir.mkdir(parents=True, exist_ok=True)
-        with (self.schedule.output_dir / RUNS_FILE).open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        runs_file = self.schedule.output_dir / RUNS_FILE
+        try:  # one line in O_APPEND mode: whole, even with several writers
+            runs_file.parent.mkdir(parents=True, exist_ok=True)
+            with runs_file.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+        except OSError as exc:  # a full disk must not stop the scheduling
+            logger.error("cannot write %s: %s", runs_file, exc)
         if status == "failed":
             logger.error(
                 "job %s: run %s failed (exit %s) after %.1fs: %s; see %s; next try at the next slot",
