@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from newscrawler.discovery import (
+    MEDIA_PAGE_MAX_CJK,
     MIN_BODY_CJK,
     article_rejection,
     discover_sections,
@@ -113,6 +115,24 @@ URL_TABLE: list[tuple[str, bool]] = [
     ("http://www.example.cn/e/action/ShowInfo.php?classid=2&id=1234", True),  # Empire CMS
     ("http://www.example.cn/news/show.aspx?newsid=88123", True),
     ("http://www.example.cn/a/0123456789abcdef0123456789abcdef.html", True),
+    # commercial portals and apps (the URL families of the shared dev set)
+    ("https://new.qq.com/rain/a/20240513A00GCM00", True),
+    ("https://www.sohu.com/a/778336904_120702", True),
+    ("https://www.163.com/dy/article/J22CN60P0514R9KQ.html", True),
+    ("https://news.ifeng.com/c/8Wda7wwUnuC", True),
+    ("https://www.toutiao.com/article/7367007067191640576/?log_from=194eba7dc9a22", True),
+    ("https://news.southcn.com/node_742c1a40f1/ae7e7ec561.shtml", True),
+    ("https://www.360kuai.com/965d47690a7dfa8dc", True),
+    ("https://news.39.net/shx/240423/e7opdxr.html", True),
+    ("https://j.021east.com/p/1715572974045997", True),
+    ("https://hk.news.yahoo.com/some-title-060502643.html", True),
+    ("http://www.example.cn/202006/123456.html", True),
+    ("https://news.ifeng.com/c/economy", False),
+    ("https://www.sohu.com/a/", False),
+    ("https://news.southcn.com/node_742c1a40f1/", False),
+    ("https://news.southcn.com/node_742c1a40f1/index.shtml", False),
+    ("http://www.example.cn/202006/", False),
+    ("http://www.example.cn/p/2/", False),
     # pages that are not articles
     ("http://www.example.cn/about/index.html", False),
     ("http://www.example.cn/gywm.html", False),
@@ -278,6 +298,10 @@ GOOD = {"title": "华岭省召开稳就业工作推进会", "published_at": "202
         ({"body": ""}, "short_body"),
         ({"body": "6月1日，白河县开展防汛应急演练，检验预警发布和人员转移能力。"}, "short_body"),
         (
+            {"body": "，".join(["白河县开展防汛应急演练检验预警发布和人员转移能力"] * 4) + "。"},
+            "no_sentences",
+        ),
+        (
             {"body": "\n".join(["华岭省召开稳就业工作推进会确保全年新增城镇就业五十万人以上"] * 10)},
             "no_sentences",
         ),
@@ -300,11 +324,36 @@ def test_article_rejection(change: dict[str, Any], reason: str | None) -> None:
 def test_body_threshold_is_in_cjk_characters() -> None:
     latin = "Shanghai Daily reports. " * 40  # long, but not Chinese prose
     assert article_rejection({**GOOD, "body": latin}) == "short_body"
-    short = "。".join(["华岭省召开会议"] * 20)  # 140 CJK characters
-    assert article_rejection({**GOOD, "body": short}) == "short_body"
-    assert article_rejection({**GOOD, "body": short}, min_body_cjk=100) is None
-    assert MIN_BODY_CJK == 150
+    brief = "。".join(["华岭省召开会议部署工作"] * 6) + "。"  # a 60-character brief in six sentences
+    assert MIN_BODY_CJK == 60
+    assert article_rejection({**GOOD, "body": brief}) is None
+    assert article_rejection({**GOOD, "body": brief[:-12]}) == "short_body"
+    assert article_rejection({**GOOD, "body": brief}, min_body_cjk=100) == "short_body"
     assert article_rejection({**GOOD, "published_at": None}, require_date=False) is None
+
+
+BLURB = (  # a player page's two-sentence blurb: 70 CJK characters
+    "6月1日，白河县在城关镇沿河社区开展防汛应急演练，模拟河道水位快速上涨、低洼地带群众被困等险情。"
+    "网格员、救援队员和医护人员协同配合，将群众安全转移至安置点。"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "reason"),
+    [
+        ("【视频】直击白河县防汛应急演练现场", BLURB, "media_page"),
+        ("[视频]直击白河县防汛应急演练现场", BLURB, "media_page"),
+        ("视频｜直击白河县防汛应急演练现场", BLURB, "media_page"),
+        ("直击白河县防汛应急演练现场（视频）", BLURB, "media_page"),
+        ("【直播】白河县防汛应急演练", BLURB, "media_page"),
+        ("【视频】直击白河县防汛应急演练现场", BODY + "\n" + BODY, None),  # a report with a video
+        ("白河县开展防汛应急演练", BLURB, None),  # a short report
+        ("视频会议部署防汛工作 要求压实责任", BLURB, None),  # 视频 as a word, not a marker
+    ],
+)
+def test_media_pages(title: str, body: str, reason: str | None) -> None:
+    assert MIN_BODY_CJK < len(re.findall(r"[\u4e00-\u9fff]", BLURB)) < MEDIA_PAGE_MAX_CJK
+    assert article_rejection({**GOOD, "title": title, "body": body}) == reason
 
 
 @pytest.fixture(scope="module")
