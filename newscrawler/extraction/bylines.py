@@ -91,8 +91,21 @@ def _is_org(token: str) -> bool:
     )
 
 
+#: Page-chrome words that follow an info line (作者：张三 举报 收藏 微博 …): never names.
+_UI_WORD_RE = re.compile(
+    r"字体|字号|举报|收藏|分享|微博|微信|打印|评论|关注|点赞|阅读|浏览|纠错|关闭|返回|登录|注册|首页|更多|查看"
+    r"|链接|扫码|下载|客户端|播报|复制|放大|缩小|默认|上一|下一|原文|正文|全文|专题|视频|图集"
+)
+
+
 def _is_name(token: str) -> bool:
-    return bool(_NAME_RE.fullmatch(token)) and token not in _STOP_NAMES and not token.startswith("本")
+    return (
+        bool(_NAME_RE.fullmatch(token))
+        and token not in _STOP_NAMES
+        and not token.startswith("本")
+        and not _UI_WORD_RE.search(token)
+        and not _is_org(token)
+    )
 
 
 def _tokens(text: str) -> list[str]:
@@ -281,6 +294,7 @@ def _value_token(value: str) -> str | None:
     m = _VALUE_END_RE.search(value)
     if m:
         value = value[: m.start()]
+    value = re.split(r"[，。；;！？)）】\]]", value, maxsplit=1)[0]
     value = value.strip(" \t\u3000\u00a0-—_·|｜,，;；()（）【】[]")
     if not value:
         return None
@@ -319,7 +333,7 @@ def parse_info_line(text: str) -> InfoLine:
                 # 作者：a name outside our 2–4 character rule (pen names, foreign names)
                 latin = re.match(r"\s*([A-Za-z][A-Za-z.'\- ]{1,40}[A-Za-z.])", val)
                 token = latin.group(1) if latin else _value_token(val)
-                if token and token not in _STOP_NAMES and len(token) <= 20:
+                if token and token not in _STOP_NAMES and len(token) <= 20 and (latin or _is_name(token)):
                     found = [{"name": token, "role": "author"}]
             for a in found:
                 if not any(x["name"] == a["name"] for x in authors):

@@ -517,7 +517,9 @@ def _blocks(nodes: list[Any], base: str | None) -> list[_Block]:
 # --------------------------------------------------------------------------- title
 
 
-def _strip_site_suffix(title: str) -> str:
+def _strip_site_suffix(title: str) -> str | None:
+    if re.match(r"^\s*(?:_|-|\||｜|—)", title):
+        return None  # "-铜雀历史网": the page left its own title empty
     parts = [p for p in _TITLE_SEP_RE.split(title) if p]
     if len(parts) > 1 and _tlen(parts[0]) >= 4:
         return parts[0].strip()
@@ -574,6 +576,28 @@ def _title(body: Any, meta: _Meta) -> tuple[str | None, Any]:
     return None, None
 
 
+def _heading_before(node: Any) -> tuple[Any, str] | None:
+    """The nearest heading-like element (``h1``–``h3``, ``*title*`` class/id) above ``node``, if
+    little text separates them."""
+    candidates = node.xpath(
+        "preceding::*[self::h1 or self::h2 or self::h3"
+        " or contains(@class, 'title') or contains(@id, 'title')][position() <= 3]"
+    )
+    for el in reversed(candidates):
+        text = normalize_text(_text(el))
+        if not 6 <= _tlen(text) <= 80 or el.xpath("ancestor-or-self::a"):
+            continue
+        between = el.xpath("following::text()[position() <= 30]")
+        gap = 0
+        for seg in between:
+            if seg.getparent() is node or _is_descendant(seg.getparent(), node):
+                break
+            gap += _tlen(str(seg))
+        if gap <= 300 and boilerplate_reason(text) is None:
+            return el, text
+    return None
+
+
 # --------------------------------------------------------------------------- dates and info line
 
 
@@ -596,6 +620,9 @@ def _near_title(anchor: Any, content_nodes: list[Any]) -> tuple[ParsedDate | Non
     of the small block it sits in (the info line)."""
     if anchor is not None:
         segments = anchor.xpath("following::text()[position() <= 80]")
+        if anchor.tag not in ("h1", "h2", "h3", "h4"):
+            # a title block may hold its own info line (<div class=title><div>…</div><ul>来源…</ul>)
+            segments = anchor.xpath("descendant::text()")[1:] + segments
     elif content_nodes:
         # no title element: the closest date above the content, else its first lines
         before = content_nodes[0].xpath("preceding::text()[position() <= 40]")
@@ -670,8 +697,8 @@ def _labelled_lines_after(node: Any, limit: int = 40) -> list[str]:
         if owner in seen:
             continue
         seen.add(owner)
-        block = _info_block_text(owner)
-        if block and block not in out:
+        block = _info_block_text(owner, limit=120)
+        if block and len(block) <= 120 and block not in out:
             out.append(block)
     return out
 
@@ -763,6 +790,16 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
     title, title_el = _title(body, meta)
 
     nodes, _ = _main_nodes(body, title_el)
+    if title_el is None and nodes:
+        # no heading matches <title>/og:title (which may be just the site's name): the reader's
+        # title is the heading right above the content
+        heading = _heading_before(nodes[0])
+        if heading is not None:
+            head_key = compact(heading[1])
+            title_key = compact(_TITLE_SEP_RE.split(title)[0]) if title else ""
+            if not title_key or (head_key not in compact(title or "") and title_key not in head_key):
+                title = heading[1]
+            title_el = heading[0]
     if title_el is not None:
         # the heading is not content: keep it out of the blocks if it sits inside the content node
         nodes = [n for n in nodes if n is not title_el]
