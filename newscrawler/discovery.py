@@ -259,6 +259,15 @@ _NON_SECTION_TEXT_RE = re.compile(
     r"|返回顶部|上一页|下一页|视频|直播)$",
     re.I,
 )
+#: utility links recognised by a part of their text (App下载, 进入关怀版, 登录/注册, 半月谈简介...)
+_NON_SECTION_PART_RE = re.compile(
+    r"下载|下載|登录|登陆|登入|注册|註冊|关怀版|无障碍|繁体|繁體|简介$|商务合作|广告合作|合作伙伴|友情链接|招聘|邮箱"
+    r"|上一[页章篇]|下一[页章篇]|^更多|^详情|^目录$|^(?:mail|login|app|more)$",
+    re.I,
+)
+#: decoration around a navigation link's text: "| 国际新闻", "» 要闻", "要闻 ›"
+_NAME_DECORATION = "|｜·•・»>›<‹«-—_/\\:：[]【】 "
+_HAS_WORD_RE = re.compile(r"[\u3400-\u9fffA-Za-z]")
 _BAD_SCHEME_RE = re.compile(r"^\s*(?:javascript|mailto|tel|sms|data|about|ftp):", re.I)
 _SECTION_NAME_MIN, _SECTION_NAME_MAX = 2, 8
 _FALLBACK_GROUP_MIN = 3  # links in one top-of-page list for it to count as the navigation
@@ -308,7 +317,9 @@ def _same_page(a: str, b: str) -> bool:
 
 def _section_candidate(text: str, url: str, home: str, portal: PortalDefinition) -> bool:
     length = len(compact(text))
-    if not (_SECTION_NAME_MIN <= length <= _SECTION_NAME_MAX) or _NON_SECTION_TEXT_RE.match(text):
+    if not (_SECTION_NAME_MIN <= length <= _SECTION_NAME_MAX) or not _HAS_WORD_RE.search(text):
+        return False
+    if _NON_SECTION_TEXT_RE.match(text) or _NON_SECTION_PART_RE.search(text):
         return False
     if urlsplit(url).scheme not in ("http", "https") or not portal.owns_url(url):
         return False
@@ -327,8 +338,8 @@ def _anchors(root: Any, base: str) -> Iterator[tuple[Any, str, str]]:
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#") or _BAD_SCHEME_RE.match(href):
             continue
-        # "要　闻" in a navigation bar is 要闻
-        text = _CJK_GAP_RE.sub("", normalize_text(a.text_content()))
+        # "要　闻" in a navigation bar is 要闻; "| 国际新闻" is 国际新闻
+        text = _CJK_GAP_RE.sub("", normalize_text(a.text_content())).strip(_NAME_DECORATION)
         if not text:
             continue
         yield a, text, urljoin(base, href).split("#", 1)[0]

@@ -270,6 +270,23 @@ def test_sections_without_a_nav_container_fall_back_to_the_first_link_list() -> 
     ]
 
 
+DECORATED_NAV = """<div class="nav"><ul>
+<li><a href="/gjxw/">| 国际新闻</a></li><li><a href="/yw/">» 要闻</a></li><li><a href="/jj/">经济 ›</a></li>
+<li><a href="/x/">--</a></li><li><a href="/app/">App 下載</a></li><li><a href="/app2/">财经网App下载</a></li>
+<li><a href="/u/">登录/注册</a></li><li><a href="/care/">进入关怀版</a></li>
+<li><a href="/more/">更多…</a></li>
+<li><a href="/intro/">华岭网简介</a></li><li><a href="/bd/">商务合作</a></li>
+<li><a href="/tw/">中文繁体</a></li>
+<li><a href="/fz/">法治</a></li>
+</ul></div>"""
+
+
+def test_section_names_lose_decoration_and_utility_links_are_dropped() -> None:
+    portal = generic_portal("http://www.example.cn/")
+    names = [name for name, _ in discover_sections(DECORATED_NAV, "http://www.example.cn/", portal)]
+    assert names == ["国际新闻", "要闻", "经济", "法治"]
+
+
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<p>没有链接</p>"])
 def test_no_sections_on_empty_pages(html: str) -> None:
     assert discover_sections(html, "http://www.example.cn/", generic_portal("http://www.example.cn/")) == []
