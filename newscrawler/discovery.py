@@ -150,13 +150,13 @@ LISTING_URL_PATTERNS: tuple[str, ...] = (
 )
 #: pages that are neither articles nor sections
 NON_PAGE_URL_PATTERNS: tuple[str, ...] = (
-    r"/(?:search|tags?|author)(?:/|\.|$)",
+    r"/(?:search|tags?|author)(?:[/.?]|$)",
     r"/(?:video|videos|vod|shipin|live|zhibo|tv)/",  # video and live pages
     r"/(?:special|specials|zt|zhuanti|topic|topics)/",  # special-topic pages
     r"/(?:about|aboutus|about_us|gywm|lxwm|contact|contactus|copyright|bqsm|mzsm|sitemap|wzdt|help)"
-    r"(?:/|\.|$)",  # about us, contact, copyright, site map
-    r"/(?:login|logon|register|reg|signup|passport|user|member|rss)(?:/|\.|$)",
-    r"\.(?:jpe?g|png|gif|bmp|webp|svg|pdf|docx?|xlsx?|pptx?|zip|rar|7z|apk|exe|mp[34]|flv|avi|mov|wmv)$",
+    r"(?:[/.?]|$)",  # about us, contact, copyright, site map
+    r"/(?:login|logon|register|reg|signup|passport|user|member|rss)(?:[/.?]|$)",
+    r"\.(?:jpe?g|png|gif|bmp|webp|svg|pdf|docx?|xlsx?|pptx?|zip|rar|7z|apk|exe|mp[34]|flv|avi|mov|wmv)(?:$|\?)",
 )
 #: everything that rules an article candidate out
 NON_ARTICLE_URL_PATTERNS: tuple[str, ...] = LISTING_URL_PATTERNS + NON_PAGE_URL_PATTERNS
@@ -206,9 +206,16 @@ def _path_of(url: str) -> str:
     return (parts.path + ("?" + parts.query if parts.query else "")).lower()
 
 
+_PAGE_PARAM_RE = re.compile(r"(?:^|&)(?:page|pageno|page_no|pn)=(\d+)(?:&|$)", re.I)
+
+
 def _is_continuation(url: str, portal: PortalDefinition) -> bool:
-    """``…/c_123_2.htm`` whose page 1 ``…/c_123.htm`` is itself an article URL."""
+    """Page 2.. of a multi-page article: ``…/c_123_2.htm`` whose page 1 ``…/c_123.htm`` is itself
+    an article URL, or ``…/c.html?page=4``."""
     split = urlsplit(url)
+    page = _PAGE_PARAM_RE.search(split.query)
+    if page and int(page.group(1)) >= 2:
+        return True
     m = _CONTINUATION_RE.match(split.path)
     if not m or int(m.group("n")) < 2:
         return False
@@ -216,7 +223,14 @@ def _is_continuation(url: str, portal: PortalDefinition) -> bool:
     return _matches(first, portal)
 
 
+_EMBEDDED_URL_RE = re.compile(r"https?(?::|%3a)|%2f", re.I)
+
+
 def _matches(url: str, portal: PortalDefinition) -> bool:
+    split = urlsplit(url)
+    if split.query and _EMBEDDED_URL_RE.search(split.query):
+        # a login or share link carrying an article URL in its query (?fromUrl=http%3A%2F%2F…)
+        url = split._replace(query="", fragment="").geturl()
     if portal.article_url_patterns is ARTICLE_URL_PATTERNS:
         return any(r.search(url) for r in _ARTICLE_RES)
     return any(r.search(url) for r in portal.article_url_regexes)

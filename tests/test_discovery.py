@@ -134,6 +134,15 @@ URL_TABLE: list[tuple[str, bool]] = [
     ("http://www.example.cn/202006/", False),
     ("http://www.example.cn/p/2/", False),
     # pages that are not articles
+    (
+        "http://sso.people.com.cn/u/reg?fromUrl=http%3A%2F%2Fhealth.people.com.cn%2Fn1%2F2024%2F0517%2Fc1-4.html",
+        False,
+    ),
+    ("http://www.example.cn/share?url=http://www.example.cn/2020-06/04/c_1126072345.htm", False),
+    ("http://www.he.news.cn/20240515/d59c39d4160a4fe4b3084c3e4abfb450/c.html", True),
+    ("http://www.he.news.cn/20240515/d59c39d4160a4fe4b3084c3e4abfb450/c.html?page=4", False),  # page 4
+    ("http://www.example.cn/show.php?id=1234&page=2", False),
+    ("http://www.example.cn/upload/2020/06/04/1234567.jpg?v=2", False),
     ("http://www.example.cn/about/index.html", False),
     ("http://www.example.cn/gywm.html", False),
     ("http://www.example.cn/lxwm/", False),
