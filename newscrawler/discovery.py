@@ -72,6 +72,7 @@ __all__ = [
     "looks_like_article",
     "non_article_url_reason",
     "registrable_domain",
+    "site_host",
 ]
 
 # -- domains ---------------------------------------------------------------------------------
@@ -275,7 +276,7 @@ _NON_SECTION_TEXT_RE = re.compile(
 )
 #: utility links recognised by a part of their text (App下载, 进入关怀版, 登录/注册, 半月谈简介...)
 _NON_SECTION_PART_RE = re.compile(
-    r"下载|下載|登录|登陆|登入|注册|註冊|关怀版|无障碍|繁体|繁體|简介$|商务合作|广告合作|合作伙伴|友情链接|招聘|邮箱"
+    r"首页$|首頁$|下载|下載|登录|登陆|登入|注册|註冊|关怀版|无障碍|繁体|繁體|简介$|商务合作|广告合作|合作伙伴|友情链接|招聘|邮箱"
     r"|上一[页章篇]|下一[页章篇]|^更多|^详情|^目录$|^(?:mail|login|app|more)$",
     re.I,
 )
@@ -286,6 +287,8 @@ _BAD_SCHEME_RE = re.compile(r"^\s*(?:javascript|mailto|tel|sms|data|about|ftp):"
 _SECTION_NAME_MIN, _SECTION_NAME_MAX = 2, 8
 _FALLBACK_GROUP_MIN = 3  # links in one top-of-page list for it to count as the navigation
 _FALLBACK_SCAN = 0.5  # share of the page's anchors (from the top) searched by the fallback
+#: sections on the home URL's own site (see :func:`site_host`) that make the others unneeded
+_OWN_SECTIONS_MIN = 2
 
 
 def _hints(el: Any) -> str:
@@ -347,6 +350,20 @@ def _section_candidate(text: str, url: str, home: str, portal: PortalDefinition)
 _CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
+def site_host(url: str) -> str:
+    """The part of the domain a home URL stands for: ``www.example.cn`` → ``example.cn`` (the
+    whole registrable domain), ``jl.people.com.cn`` → ``jl.people.com.cn`` (one channel)."""
+    host = (urlsplit(url).hostname or "").lower()
+    bare = host[4:] if host.startswith("www.") else host
+    domain = registrable_domain(host)
+    return domain if bare == domain else bare
+
+
+def _within(url: str, site: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host == site or host.endswith("." + site)
+
+
 def _anchors(root: Any, base: str) -> Iterator[tuple[Any, str, str]]:
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
@@ -369,6 +386,8 @@ def discover_sections(
     three candidates stands for the navigation. A candidate is a same-domain http(s) link whose
     text is 2–8 characters, that is not an article URL, the home page, a file, a video/topic/
     about/login page, or a utility link (登录, 注册, 关于我们, English, 客户端, 投稿, RSS...).
+    When the home URL is a channel (``jl.people.com.cn``) and at least two sections are on it,
+    sections elsewhere on the domain (``www.people.com.cn``) are left out.
     One entry per URL (the first name wins) and per name.
     """
     if not html or not html.strip():
@@ -404,6 +423,12 @@ def discover_sections(
             if len(groups[g]) >= _FALLBACK_GROUP_MIN:
                 chosen = groups[g]
                 break
+
+    # a channel's own sections first: jl.people.com.cn's bar also links www.people.com.cn's
+    site = site_host(portal.home_url)
+    own = [(t, u) for t, u in chosen if _within(u, site)]
+    if len({u for _, u in own}) >= _OWN_SECTIONS_MIN:
+        chosen = own
 
     out: list[tuple[str, str]] = []
     seen_urls: set[str] = set()

@@ -17,6 +17,7 @@ from newscrawler.discovery import (
     looks_like_article,
     non_article_url_reason,
     registrable_domain,
+    site_host,
 )
 from newscrawler.extraction.generic import extract_generic_bytes
 from tests.conftest import FIXTURES, load_json, mirror_fetcher
@@ -294,6 +295,47 @@ def test_section_names_lose_decoration_and_utility_links_are_dropped() -> None:
     portal = generic_portal("http://www.example.cn/")
     names = [name for name, _ in discover_sections(DECORATED_NAV, "http://www.example.cn/", portal)]
     assert names == ["国际新闻", "要闻", "经济", "法治"]
+
+
+CHANNEL_NAV = """<div id="nav"><a href="http://www.people.com.cn/">人民网首页</a>
+<a href="http://politics.people.com.cn/">时政</a><a href="http://jl.people.com.cn/GB/349771/index.html">吉林要闻</a>
+<a href="http://jl.people.com.cn/GB/349772/index.html">市州</a><a href="http://www.people.com.cn/GB/59476/">国际</a>
+<a href="/GB/349773/index.html">民生</a></div>"""
+
+
+def test_a_channel_keeps_its_own_sections() -> None:
+    home = "http://jl.people.com.cn/"
+    portal = generic_portal(home)
+    assert portal.domains == ("people.com.cn",)  # articles anywhere on people.com.cn count
+    assert [n for n, _ in discover_sections(CHANNEL_NAV, home, portal)] == ["吉林要闻", "市州", "民生"]
+    # on www, the whole domain is the portal
+    www = "http://www.people.com.cn/"
+    assert [n for n, _ in discover_sections(CHANNEL_NAV, www, generic_portal(www))] == [
+        "时政",
+        "吉林要闻",
+        "市州",
+        "国际",
+        "民生",
+    ]
+    # a channel whose bar only points elsewhere on the domain keeps those
+    only_www = CHANNEL_NAV.replace("jl.people.com.cn", "www.people.com.cn").replace(
+        '"/GB/', '"http://www.people.com.cn/GB/'
+    )
+    assert len(discover_sections(only_www, home, portal)) == 5
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("http://www.example.com.cn/", "example.com.cn"),
+        ("http://example.com.cn/", "example.com.cn"),
+        ("http://jl.people.com.cn/", "jl.people.com.cn"),
+        ("http://www.jl.gov.cn/", "jl.gov.cn"),
+        ("http://news.example.cn/", "news.example.cn"),
+    ],
+)
+def test_site_host(url: str, site: str) -> None:
+    assert site_host(url) == site
 
 
 @pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<p>没有链接</p>"])
