@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .bylines import split_caption_credit, split_trailing_byline
 from .dates import parse_date
@@ -119,19 +120,20 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
 )
 
 
-#: For each length limit, the rules that apply to paragraphs up to that length and one regex that
-#: tells in a single pass whether any of them can match (most paragraphs: none).
-_LIMITS = sorted({rule.max_len for rule in BOILERPLATE_RULES})
-_RULES_UP_TO: dict[int, tuple[tuple[Rule, ...], re.Pattern[str]]] = {}
-for _limit in _LIMITS:
-    _rules = tuple(rule for rule in BOILERPLATE_RULES if rule.max_len >= _limit)
-    _RULES_UP_TO[_limit] = (_rules, re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in _rules)))
+#: Two one-pass prefilters (compiling one per length limit costs more at import than it saves):
+#: every rule for short paragraphs, the rules meant for longer ones for the rest.
+_SHORT = 60
+_LONG_RULES = tuple(rule for rule in BOILERPLATE_RULES if rule.max_len > _SHORT)
+_ANY_RE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in BOILERPLATE_RULES))
+_ANY_LONG_RE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in _LONG_RULES))
+_MAX_LEN = max(rule.max_len for rule in BOILERPLATE_RULES)
 
 
 def _rules_for(n: int) -> tuple[tuple[Rule, ...], re.Pattern[str]] | None:
-    for limit in _LIMITS:
-        if n <= limit:
-            return _RULES_UP_TO[limit]
+    if n <= _SHORT:
+        return BOILERPLATE_RULES, _ANY_RE
+    if n <= _MAX_LEN:
+        return _LONG_RULES, _ANY_LONG_RE
     return None
 
 
@@ -141,10 +143,20 @@ def _compile_extra(extra: Iterable[PatternLike]) -> list[re.Pattern[str]]:
 
 def boilerplate_reason(paragraph: str, extra_patterns: Sequence[PatternLike] = ()) -> str | None:
     """Why ``paragraph`` is boilerplate (``"disclaimer"``, ``"share"``, ``"editor"``, ``"source"``,
-    ``"original_title"``, ``"chrome"``, ``"extra"``), or ``None`` if it is not."""
+    ``"info"``, ``"original_title"``, ``"chrome"``, ``"extra"``), or ``None`` if it is not."""
     text = normalize_text(paragraph)
     if not text:
         return None
+    reason = _builtin_reason(text)
+    if reason is None and extra_patterns:
+        for pat in _compile_extra(extra_patterns):
+            if pat.search(text):
+                return "extra"
+    return reason
+
+
+@lru_cache(maxsize=4096)
+def _builtin_reason(text: str) -> str | None:
     n = len(text)
     applicable = _rules_for(n)
     if applicable is not None and applicable[1].search(text):
@@ -153,9 +165,6 @@ def boilerplate_reason(paragraph: str, extra_patterns: Sequence[PatternLike] = (
                 return rule.reason
     if n <= 60 and _is_dated_info(text):
         return "info"
-    for pat in _compile_extra(extra_patterns):
-        if pat.search(text):
-            return "extra"
     return None
 
 

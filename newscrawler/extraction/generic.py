@@ -194,17 +194,16 @@ def _clean_tree(root: Any) -> Any:
     if body is None:
         body = root
     doomed = []
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
-        attrib = el.attrib
-        if not attrib:
-            continue
-        style = attrib.get("style")
+    for el in body.iter(etree.Element):
+        style = el.get("style")
         if style and "none" in style and _is_hidden(el):
             doomed.append(el)
             continue
-        hints = f"{attrib.get('class') or ''} {attrib.get('id') or ''}".lower()
+        cls = el.get("class")
+        ident = el.get("id")
+        if cls is None and ident is None:
+            continue
+        hints = f"{cls or ''} {ident or ''}".lower()
         # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
         maybe_player = "play" in hints or "vjs" in hints or "prism" in hints or "video" in hints
         if maybe_player and _PLAYER_HINT_RE.search(hints):
@@ -355,8 +354,8 @@ def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
         return [body], scorer
     finals: dict[Any, float] = {}
     in_bad_region = _bad_region_checker(title_el)
-    for el in scorer.score:
-        if el.tag in ("a", "body", "html"):
+    for el, raw in scorer.score.items():
+        if raw < 1.0 or el.tag in ("a", "body", "html"):
             continue
         s = scorer.final(el)
         if s > 0 and in_bad_region(el):
