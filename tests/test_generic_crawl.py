@@ -163,3 +163,22 @@ def test_max_pages_limits_the_fetches(tmp_path: Path) -> None:
     result = _crawl(tmp_path, "--max-pages", "6")
     assert 1 <= len(result["pages"]) <= 6, f"--max-pages 6 fetched {len(result['pages'])} pages"
     assert len(result["records"]) < len(EXPECTED["exported"])
+
+
+def test_scrapy_crawl_portal_with_a_url(tmp_path: Path) -> None:
+    """``scrapy crawl portal -a url=HOME`` runs the same generic crawl."""
+    out = tmp_path / "out.jsonl"
+    settings = {
+        "MIRROR_DIR": str(MIRROR),
+        "DEDUPE_STORE": ":memory:",  # never the user's seen-store
+        "DOWNLOAD_DELAY": "0",
+        "AUTOTHROTTLE_ENABLED": "False",
+    }
+    argv = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", f"url={HOME}", "-O", str(out)]
+    for name, value in settings.items():
+        argv += ["-s", f"{name}={value}"]
+    proc = subprocess.run(
+        [*argv, "-L", "WARNING"], cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=180
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(r["url"] for r in read_jsonl(out)) == EXPECTED["exported"]
