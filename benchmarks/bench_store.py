@@ -147,7 +147,7 @@ def bulk_load_redis(store: Any, n: int, rng: random.Random, keep_every: int) -> 
                 kept.append(fp)
             url = url_of(i)
             args = [store.prefix, url, fp.content_hash, fp.signature.to_bytes(), PORTALS[i % 7], url]
-            args += ["2026-11-27T00:00:00+00:00", _band_blob(fp.bands)]
+            args += ["2026-11-27T00:00:00+00:00", _band_blob(fp.bands), "1"]
             store._add_script(args=args, client=pipe)
         pipe.execute()
     return kept

@@ -314,3 +314,14 @@ def test_no_scrapy_import() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ}
     )
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("body", ["", "  \n ", "视频", "【组图】点击查看大图"])
+def test_empty_or_tiny_bodies_only_match_by_url(store: BaseStore, body: str) -> None:
+    """Image/video pages with no real text must not all collapse into the first one."""
+    store.add(url=URL, canonical_url=URL, body=body, portal="p")
+    assert store.has_url(URL)
+    assert store.find_duplicate(URL2, body) is None
+    store.add(url=URL2, canonical_url=URL2, body=body, portal="p")
+    assert len(store) == 2
+    assert store.find_duplicate(URL2, body) == Match("url", URL2, "p", 1.0)

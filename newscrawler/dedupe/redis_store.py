@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .fingerprint import BodyFingerprint, Signature, fingerprint_body
-from .store import MIN_NEAR_SHINGLES, NEAR_DUPLICATE_THRESHOLD, BaseStore, Match, SeenRecord
+from .store import (
+    MIN_CONTENT_SHINGLES,
+    MIN_NEAR_SHINGLES,
+    NEAR_DUPLICATE_THRESHOLD,
+    BaseStore,
+    Match,
+    SeenRecord,
+)
 
 if TYPE_CHECKING:
     import redis
@@ -96,16 +103,19 @@ _ADD = (
     + """
 local p = ARGV[1]
 if redis.call('HEXISTS', p .. 'urls', ARGV[2]) == 1 then return 0 end
-local existing = redis.call('HGET', p .. 'hashes', ARGV[3])
-if existing then
-  redis.call('HSET', p .. 'urls', ARGV[2], existing)
-  return 1
+local by_content = ARGV[9] == '1'
+if by_content then
+  local existing = redis.call('HGET', p .. 'hashes', ARGV[3])
+  if existing then
+    redis.call('HSET', p .. 'urls', ARGV[2], existing)
+    return 1
+  end
 end
 local id = redis.call('INCR', p .. 'nextid')
 redis.call('HSET', p .. 'a:' .. id, 'canonical_url', ARGV[2], 'content_hash', ARGV[3],
   'fingerprint', ARGV[4], 'portal', ARGV[5], 'first_url', ARGV[6], 'first_seen', ARGV[7])
 redis.call('HSET', p .. 'urls', ARGV[2], id)
-redis.call('HSET', p .. 'hashes', ARGV[3], id)
+if by_content then redis.call('HSET', p .. 'hashes', ARGV[3], id) end
 local blob = ARGV[8]
 for i = 1, #blob, 8 do
   local key = string.sub(blob, i, i + 7)
@@ -216,6 +226,8 @@ class RedisStore(BaseStore):
 
     def _content_match(self, fp: BodyFingerprint) -> tuple[tuple[int, str, str] | None, Match | None]:
         """Content hash and LSH candidates in one round trip."""
+        if not self.content_matchable(fp):
+            return None, None
         near = fp.signature.size >= self.min_near_shingles
         res = self._lookup("", fp.content_hash, fp.bands if near else None)
         if res[0] == 1:
@@ -229,8 +241,9 @@ class RedisStore(BaseStore):
         """As :meth:`BaseStore.find_duplicate`, in one round trip (URL, content and LSH probes in
         one script call; the body is fingerprinted first, even when the URL is known)."""
         fp = fingerprint or fingerprint_body(body)
-        near = fp.signature.size >= self.min_near_shingles
-        res = self._lookup(canonical_url, fp.content_hash, fp.bands if near else None)
+        matchable = self.content_matchable(fp)
+        near = matchable and fp.signature.size >= self.min_near_shingles
+        res = self._lookup(canonical_url, fp.content_hash if matchable else "", fp.bands if near else None)
         if res[0] == 2:
             self._last = None
             hit = self._hit(res)
@@ -277,6 +290,7 @@ class RedisStore(BaseStore):
                 record.first_url,
                 record.first_seen,
                 _band_blob(bands),
+                "1" if signature.size >= MIN_CONTENT_SHINGLES else "0",
             ]
         )
 

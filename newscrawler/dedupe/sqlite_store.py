@@ -30,7 +30,7 @@ import sqlite3
 from pathlib import Path
 
 from .fingerprint import Signature
-from .store import MIN_NEAR_SHINGLES, NEAR_DUPLICATE_THRESHOLD, BaseStore, SeenRecord
+from .store import MIN_CONTENT_SHINGLES, MIN_NEAR_SHINGLES, NEAR_DUPLICATE_THRESHOLD, BaseStore, SeenRecord
 
 __all__ = ["SQLiteStore"]
 
@@ -183,7 +183,7 @@ class SQLiteStore(BaseStore):
             if self.has_url(record.canonical_url):
                 self._written()
                 return
-            hit = self._content_hit(record.content_hash)
+            hit = self._content_hit(record.content_hash) if signature.size >= MIN_CONTENT_SHINGLES else None
             if hit is not None:
                 conn.execute(
                     "INSERT INTO urls (canonical_url, article_id) VALUES (?, ?)",

@@ -16,7 +16,8 @@ Usage from a pipeline (single-threaded, as in Scrapy)::
         export(item, duplicate_of=match.first_url)
     store.add(url=url, canonical_url=canon, body=body, portal=portal, fingerprint=fp)
 
-``find_duplicate`` checks, in this order: the canonical URL, the exact content hash, then
+``find_duplicate`` checks, in this order: the canonical URL, the exact content hash (bodies of
+at least :data:`MIN_CONTENT_SHINGLES` shingles), then
 near-duplicates (MinHash LSH bands: a fixed number of index probes, then the few candidates are
 verified against :data:`NEAR_DUPLICATE_THRESHOLD`). ``add`` after ``find_duplicate`` on the same
 body reuses that lookup, so the pair costs one lookup. ``add`` of a body that duplicates a
@@ -40,6 +41,7 @@ from typing import Literal, Protocol, runtime_checkable
 from .fingerprint import BodyFingerprint, Signature, fingerprint_body
 
 __all__ = [
+    "MIN_CONTENT_SHINGLES",
     "MIN_NEAR_SHINGLES",
     "NEAR_DUPLICATE_THRESHOLD",
     "BaseStore",
@@ -59,6 +61,11 @@ NEAR_DUPLICATE_THRESHOLD = 0.5
 #: Bodies with fewer distinct shingles than this are only matched exactly (by URL or content
 #: hash): a two-line brief shares too much with any other brief on the same topic.
 MIN_NEAR_SHINGLES = 40
+
+#: Bodies with fewer distinct shingles than this (about a dozen characters of text: "视频",
+#: "【组图】点击查看大图", an empty body) are matched by URL only: image and video pages that share
+#: such a stub are different articles.
+MIN_CONTENT_SHINGLES = 10
 
 MatchKind = Literal["url", "content", "near"]
 
@@ -193,7 +200,14 @@ class BaseStore(ABC):
         return f"{type(self).__name__}({self.location!r})"
 
     # -- the logic ----------------------------------------------------------------------------
+    @staticmethod
+    def content_matchable(fp: BodyFingerprint) -> bool:
+        """False for stub bodies (see :data:`MIN_CONTENT_SHINGLES`): matched by URL only."""
+        return fp.signature.size >= MIN_CONTENT_SHINGLES
+
     def _content_match(self, fp: BodyFingerprint) -> tuple[_Hit | None, Match | None]:
+        if not self.content_matchable(fp):
+            return None, None
         hit = self._content_hit(fp.content_hash)
         if hit is not None:
             return hit, Match("content", hit[1], hit[2], 1.0)
@@ -307,7 +321,8 @@ class MemoryStore(BaseStore):
         self._records.append(record)
         self._sigs.append(signature)
         self._urls[record.canonical_url] = art_id
-        self._hashes.setdefault(record.content_hash, art_id)
+        if signature.size >= MIN_CONTENT_SHINGLES:
+            self._hashes.setdefault(record.content_hash, art_id)
         for key in bands:
             self._bands.setdefault(key, []).append(art_id)
 
