@@ -6,7 +6,7 @@ Pure functions, no Scrapy: the spider's generic mode calls them.
 * :func:`discover_sections` — the section pages (栏目) linked from the home page's navigation;
 * :func:`is_article_url` — does a link look like an article page (before fetching it)?
 * :func:`looks_like_article` / :func:`article_rejection` — is the fetched, extracted page an
-  article (after fetching it)? The URL test is cheap and permissive, the page test decides.
+  article (after fetching it)?
 
 The URL test is deliberately permissive: a link it misses is never fetched, while a page it lets
 through is judged again by :func:`looks_like_article`. The patterns
@@ -29,20 +29,22 @@ pattern                             example
 ``/detail/<id>``                    app-style portals: ``/detail/20200604A0ABCD00``
 ``/202006/<file>``                  year-month directories: ``/202006/123456.html``
 ``/240423/<file>``                  yymmdd directories: ``/shx/240423/e7opdxr.html``
-``<uuid>.html``, ``<hex id>.shtml``  CRI, Southcn-like CMSs: ``/node_742c1a40f1/ae7e7ec561.shtml``
+``<uuid>.html``, ``<hex>.shtml``    CRI, Southcn-like CMSs: ``/node_742c1a40f1/ae7e7ec561.shtml``
 ``/<16+ hex>``                      360kuai-like: ``/965d47690a7dfa8dc``
 ``/<6+ digits>.s?html?``            numbered articles: ``/news/1234567.html``, ``…-002104675.html``
-``/a/<id with 6+ digits>``          Sohu, QQ, Toutiao, 021east: ``/a/778336904_120702``,
+``/a|p|article/<6+ digit id>``      Sohu, QQ, Toutiao, 021east: ``/a/778336904_120702``,
                                     ``/rain/a/20240513A00GCM00``, ``/article/7367007067191640576/``
-``/c/<10+ letters and digits>``     Ifeng, NetEase: ``/c/8Wda7wwUnuC``, ``/article/J22CN60P0514R9KQ.html``
+``/c|article/<10+ alnum id>``       Ifeng, NetEase: ``/c/8Wda7wwUnuC``, ``/article/J22CN60P0514R9KQ.html``
 ``doc-<id>.shtml``                  Sina-like: ``/doc-iirczymk1234567.shtml``
 ``show.php?id=123`` & co            small portals, Empire CMS: ``ShowInfo.php?classid=2&id=1234``
 ==================================  ===============================================================
 
 Exclusions win over patterns (:data:`NON_ARTICLE_URL_PATTERNS`): index and list pages
 (``index.html``, ``list_2.html``, ``node_1234.htm``), video, special-topic (``/zt/``,
-``/special/``, ``/zhuanti/``) and about pages, search, tags, files; and page 2.. of a multi-page
-article (``c_123_2.htm`` when ``c_123.htm`` is an article URL: the spider merges it into page 1).
+``/special/``, ``/zhuanti/``), about, login and search pages, files; page 2.. of a multi-page
+article (``c_123_2.htm`` when ``c_123.htm`` is an article URL, ``c.html?page=4``: the spider
+merges later pages into page 1); and links that only carry an article URL in their query
+(``/u/reg?fromUrl=http%3A%2F%2F…``).
 """
 
 from __future__ import annotations

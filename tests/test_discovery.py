@@ -452,3 +452,13 @@ def test_fixture_non_articles_do_not(extracted: dict[str, dict[str, Any]]) -> No
     for d in CRAWL["not_exported"]:
         if d["kind"] in ("offsite", "robots"):
             assert looks_like_article(extracted[d["url"]]), d["url"]
+
+
+def test_nav_links_css_selects_the_fixture_navigation() -> None:
+    from parsel import Selector
+
+    portal = generic_portal(HOME)
+    assert portal.nav_links
+    texts = [a.css("::text").get() for a in Selector(text=_page(HOME)).css(portal.nav_links)]
+    assert {name for name, _ in CRAWL["sections"]} <= set(texts)
+    assert "登录" not in texts and "关于我们" not in texts
