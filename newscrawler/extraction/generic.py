@@ -223,12 +223,13 @@ class _Scorer:
     document position (in non-link characters) of each element and of each container's first
     scoring paragraph."""
 
-    def __init__(self) -> None:
+    def __init__(self, title_el: Any = None) -> None:
         self.stats: dict[Any, tuple[int, int, int]] = {}
         self.score: dict[Any, float] = {}
-        self.start: dict[Any, int] = {}
         self.first_unit: dict[Any, int] = {}
         self.cursor = 0
+        self.title_el = title_el
+        self.title_start: int | None = None
 
     def run(self, body: Any) -> None:
         self._visit(body, False)
@@ -249,11 +250,12 @@ class _Scorer:
     def _visit(self, el: Any, in_link: bool) -> tuple[int, int, int]:
         tag = el.tag
         pos = self.cursor
-        self.start[el] = pos
+        if el is self.title_el:
+            self.title_start = pos
         link_here = in_link or tag == "a"
         text = el.text
-        direct_len = _tlen(text)
-        direct_punct = _punct(text)
+        direct_len = _tlen(text) if text else 0
+        direct_punct = _punct(text) if direct_len else 0
         direct_link = direct_len if link_here else 0
         if not link_here:
             self.cursor += direct_len
@@ -348,7 +350,7 @@ def _bad_region_checker(title_el: Any) -> Any:
 
 
 def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
-    scorer = _Scorer()
+    scorer = _Scorer(title_el)
     scorer.run(body)
     if not scorer.score:
         return [body], scorer
@@ -367,10 +369,10 @@ def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
     best_score = finals[best]
     if best_score <= 0:
         return [body], scorer
-    if title_el is not None and title_el in scorer.start:
+    if title_el is not None and scorer.title_start is not None:
         # The article is the first substantial text after its title: prefer it to a longer
         # story (a recommendation, the next article) further down the page.
-        t_start = scorer.start[title_el]
+        t_start = scorer.title_start
         qualify = max(6.0, best_score * 0.12)
         after = [
             el
