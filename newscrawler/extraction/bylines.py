@@ -142,8 +142,8 @@ def _parse(text: str) -> tuple[list[Author], int]:
                     for n in pending:
                         authors.append({"name": n, "role": "photographer"})
                     pending = []
-                for a in group:
-                    a["role"] = "photographer"
+                for member in group:
+                    member["role"] = "photographer"
                 role, group = None, []
             else:
                 role, group, pending, skipping = label_role, [], [], False
