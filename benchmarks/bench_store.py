@@ -5,7 +5,8 @@ Run: ``python benchmarks/bench_store.py`` (all sizes, SQLite and Redis; a few mi
 Redis needs ``redis-server`` on PATH (a temporary server is started on 127.0.0.1 for each size) and
 the ``redis`` extra; without them the Redis rows are skipped with a note.
 
-Each (backend, size) runs in its own process (clean peak RSS). Records are synthetic: URLs and
+Each (backend, size) is built by one process (bulk load) and measured by another, which opens the
+store as a crawl would (so its peak RSS is a crawl's). Records are synthetic: URLs and
 content hashes from the record number, MinHash signatures drawn at random with a few bins taken
 from small per-bin pools (the minima that common phrases such as 记者从…获悉 produce in real
 texts), so fingerprints cost nothing to generate. Fingerprinting a real body is measured once,
@@ -22,8 +23,9 @@ Columns:
 * ``miss µs``: ``find_duplicate`` of a new article (URL, content hash and LSH probes, no match):
   the common case. ``near µs``: ``find_duplicate`` of a near-duplicate of a stored article
   (candidates fetched and verified).
-* ``size``: SQLite file (+ WAL); Redis ``used_memory``. ``peak RSS``: the benchmark process
-  (+ the redis-server's peak for Redis).
+* ``size``: SQLite file (+ WAL); Redis ``used_memory``. ``RSS``: peak RSS of the measuring
+  process (for SQLite it includes the memory-mapped file pages that lookups touched: page cache,
+  shared and reclaimable). ``server``: redis-server's peak memory.
 
 Measured on the project machine (2 cores, 24 GiB; 2026-11-27)::
 
@@ -164,94 +166,103 @@ def _timed(fn: Any, items: list[Any]) -> float:
     return (time.perf_counter() - start) / max(1, len(items)) * 1e6
 
 
+def _open(backend: str, size: int, workdir: Path, redis_url: str | None, **kwargs: Any) -> BaseStore:
+    if backend == "sqlite":
+        from newscrawler.dedupe.sqlite_store import SQLiteStore
+
+        return SQLiteStore(workdir / f"seen-{size}.sqlite3", **kwargs)
+    assert redis_url is not None
+    return open_store(redis_url)
+
+
+def build(backend: str, size: int, workdir: Path, redis_url: str | None, lookups: int) -> dict[str, Any]:
+    """Phase 1 (own process): bulk-load ``size`` records; keep a sample for near-duplicate queries."""
+    store = _open(backend, size, workdir, redis_url)
+    keep_every = max(1, size // lookups)
+    t0 = time.perf_counter()
+    loader = bulk_load_sqlite if backend == "sqlite" else bulk_load_redis
+    kept = loader(store, size, random.Random(size), keep_every)
+    load_us = (time.perf_counter() - t0) / size * 1e6
+    assert len(store) == size, (len(store), size)
+    store.close()
+    sample = [(fp.signature.values, fp.signature.size, fp.content_hash) for fp in kept]
+    (workdir / f"sample-{backend}-{size}.json").write_text(json.dumps(sample))
+    return {"load_us": load_us, "load_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+
+
 def measure(
     backend: str, size: int, workdir: Path, redis_url: str | None, lookups: int, adds: int
 ) -> dict[str, Any]:
-    rng = random.Random(size)
-    if backend == "sqlite":
-        path = workdir / f"seen-{size}.sqlite3"
-        store: BaseStore = open_store(path)
-    else:
-        assert redis_url is not None
-        store = open_store(redis_url)
-    keep_every = max(1, size // lookups)
-
-    t0 = time.perf_counter()
-    kept = (bulk_load_sqlite if backend == "sqlite" else bulk_load_redis)(store, size, rng, keep_every)
-    load_us = (time.perf_counter() - t0) / size * 1e6
-    assert len(store) == size, (len(store), size)
-
-    qrng = random.Random(7)
-    fresh = [
-        (url_of(size + 10_000_000 + j), synthetic_fingerprint(size + 10_000_000 + j, qrng))
-        for j in range(lookups)
+    """Phase 2 (own process, as a crawl would be): open the store, time lookups and adds."""
+    sample_file = workdir / f"sample-{backend}-{size}.json"
+    kept = [
+        BodyFingerprint(content_hash=h, simhash="0" * 16, signature=Signature(values=tuple(v), size=n))
+        for v, n, h in json.loads(sample_file.read_text())
     ]
-    near = [(url_of(size + 20_000_000 + j), perturb(fp, qrng)) for j, fp in enumerate(kept[:lookups])]
+    sample_file.unlink()
+    store = _open(backend, size, workdir, redis_url)
+    qrng = random.Random(7)
 
-    # warm-up (page cache, script cache)
-    for url, fp in fresh[:100]:
+    def fresh(offset: int, n: int) -> list[tuple[str, BodyFingerprint]]:
+        base = size + offset
+        return [(url_of(base + j), synthetic_fingerprint(base + j, qrng)) for j in range(n)]
+
+    misses = fresh(10_000_000, lookups)
+    near = [(url_of(size + 20_000_000 + j), perturb(fp, qrng)) for j, fp in enumerate(kept[:lookups])]
+    for url, fp in fresh(60_000_000, 200):  # warm-up: connection, script cache, top B-tree pages
         store.find_duplicate(url, "", fingerprint=fp)
 
-    miss_us = _timed(lambda q: store.find_duplicate(q[0], "", fingerprint=q[1]), fresh)
-    near_results = []
-    near_us = _timed(lambda q: near_results.append(store.find_duplicate(q[0], "", fingerprint=q[1])), near)
-    near_found = sum(1 for m in near_results if m is not None and m.kind == "near") / max(
-        1, len(near_results)
+    miss_us = _timed(lambda q: store.find_duplicate(q[0], "", fingerprint=q[1]), misses)
+    found = []
+    near_us = _timed(lambda q: found.append(store.find_duplicate(q[0], "", fingerprint=q[1])), near)
+    near_found = sum(1 for m in found if m is not None and m.kind == "near") / max(1, len(found))
+    false_hits = sum(
+        1 for url, fp in misses[:200] if store.find_duplicate(url, "", fingerprint=fp) is not None
     )
-    miss_found = sum(
-        1 for url, fp in fresh[:200] if store.find_duplicate(url, "", fingerprint=fp) is not None
-    )
-
-    new = [
-        (url_of(size + 30_000_000 + j), synthetic_fingerprint(size + 30_000_000 + j, qrng))
-        for j in range(adds)
-    ]
 
     def find_add(q: tuple[str, BodyFingerprint]) -> None:
         url, fp = q
         if store.find_duplicate(url, "", fingerprint=fp) is None:
             store.add(url=url, canonical_url=url, body="", portal="bench", fingerprint=fp)
 
-    add_us = _timed(find_add, new)
     result: dict[str, Any] = {
         "backend": backend,
         "size": size,
-        "load_us": load_us,
-        "add_us": add_us,
+        "add_us": _timed(find_add, fresh(30_000_000, adds)),
         "miss_us": miss_us,
         "near_us": near_us,
         "near_recall": near_found,
-        "false_hits": miss_found,
+        "false_hits": false_hits,
+        "add_batch_us": None,
+        "add_full_us": None,
+        "server_peak": None,
     }
+    store.close()
     if backend == "sqlite":
-        from newscrawler.dedupe.sqlite_store import SQLiteStore
-
+        store = _open(backend, size, workdir, redis_url, commit_every=100)
+        result["add_batch_us"] = _timed(find_add, fresh(40_000_000, adds))
         store.close()
-        store = SQLiteStore(path, commit_every=100)
-        batch = [
-            (url_of(size + 40_000_000 + j), synthetic_fingerprint(size + 40_000_000 + j, qrng))
-            for j in range(adds)
-        ]
-        result["add_batch_us"] = _timed(find_add, batch)
+        store = _open(backend, size, workdir, redis_url, synchronous="FULL")
+        result["add_full_us"] = _timed(find_add, fresh(50_000_000, min(adds, 300)))
         store.close()
-        store = SQLiteStore(path, synchronous="FULL")
-        full = [
-            (url_of(size + 50_000_000 + j), synthetic_fingerprint(size + 50_000_000 + j, qrng))
-            for j in range(min(adds, 300))
-        ]
-        result["add_full_us"] = _timed(find_add, full)
-        store.close()
-        result["bytes"] = sum(p.stat().st_size for p in workdir.glob(f"seen-{size}.sqlite3*") if p.is_file())
-        for p in workdir.glob(f"seen-{size}.sqlite3*"):
+        files = list(workdir.glob(f"seen-{size}.sqlite3*"))
+        result["bytes"] = sum(p.stat().st_size for p in files if p.is_file())
+        for p in files:
             p.unlink()
     else:
-        info = store.client.info("memory")  # type: ignore[attr-defined]
+        client = _import_redis_client(redis_url)
+        info = client.info("memory")
         result["bytes"] = int(info["used_memory"])
         result["server_peak"] = int(info["used_memory_peak"])
-        result["add_full_us"] = result["add_batch_us"] = None
-        store.close()
+        client.close()
     result["peak_rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return result
+
+
+def _import_redis_client(url: str | None) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url or "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,14 +294,18 @@ def fingerprint_cost() -> float:
 def run_child(
     backend: str, size: int, workdir: Path, redis_url: str | None, args: argparse.Namespace
 ) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", backend, str(size), "--workdir", str(workdir)]
-    cmd += ["--lookups", str(args.lookups), "--adds", str(args.adds)]
-    if redis_url:
-        cmd += ["--redis-url", redis_url]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"{backend} {size} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """Build, then measure, each in a fresh process."""
+    result: dict[str, Any] = {}
+    for phase in ("build", "measure"):
+        cmd = [sys.executable, __file__, "--child", phase, backend, str(size), "--workdir", str(workdir)]
+        cmd += ["--lookups", str(args.lookups), "--adds", str(args.adds)]
+        if redis_url:
+            cmd += ["--redis-url", redis_url]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            raise RuntimeError(f"{backend} {size} {phase} failed:\n{out.stderr}")
+        result.update(json.loads(out.stdout.strip().splitlines()[-1]))
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -302,13 +317,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workdir", type=Path, default=None, help="where the SQLite files go (default: a temp dir)"
     )
-    parser.add_argument("--child", nargs=2, metavar=("BACKEND", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("PHASE", "BACKEND", "SIZE"), help=argparse.SUPPRESS)
     parser.add_argument("--redis-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child:
-        backend, size = args.child[0], int(args.child[1])
-        res = measure(backend, size, args.workdir, args.redis_url, args.lookups, args.adds)
+        phase, backend, size = args.child[0], args.child[1], int(args.child[2])
+        if phase == "build":
+            res = build(backend, size, args.workdir, args.redis_url, args.lookups)
+        else:
+            res = measure(backend, size, args.workdir, args.redis_url, args.lookups, args.adds)
         print(json.dumps(res))
         return 0
 
@@ -347,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
 
     header = (
         f"{'backend':8} {'records':>9} {'load µs':>8} {'add µs':>7} {'batch µs':>8} {'FULL µs':>8} "
-        f"{'miss µs':>8} {'near µs':>8} {'near found':>10} {'size':>10} {'peak RSS':>10} {'server peak':>11}"
+        f"{'miss µs':>8} {'near µs':>8} {'near found':>10} {'size':>10} {'RSS':>10} {'server':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -356,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['backend']:8} {r['size']:>9,} {r['load_us']:>8.1f} {r['add_us']:>7.1f} "
             f"{_fmt_us(r['add_batch_us']):>8} {_fmt_us(r['add_full_us']):>8} "
             f"{r['miss_us']:>8.1f} {r['near_us']:>8.1f} {r['near_recall']:>10.0%} {_human(r['bytes']):>10} "
-            f"{_human(r['peak_rss']):>10} {_human(r.get('server_peak')):>11}"
+            f"{_human(r['peak_rss']):>10} {_human(r.get('server_peak')):>10}"
         )
         if r["false_hits"]:
             notes.append(
