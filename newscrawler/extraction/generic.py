@@ -43,15 +43,65 @@ __all__ = ["extract_generic", "extract_generic_bytes"]
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
 
 _DROP_TAGS = (
-    "script", "style", "noscript", "iframe", "select", "textarea", "button", "svg", "canvas", "object",
-    "embed", "audio", "video", "template", "input", "link", "meta", "head",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "select",
+    "textarea",
+    "button",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+    "audio",
+    "video",
+    "template",
+    "input",
+    "link",
+    "meta",
+    "head",
 )
 _PARA_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "center", "li"})
 _BLOCK_TAGS = frozenset(
     {
-        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
-        "blockquote", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "figure", "figcaption", "pre",
-        "dd", "dt", "dl", "center", "header", "footer", "form", "nav", "aside", "hr", "address", "caption",
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+        "pre",
+        "dd",
+        "dt",
+        "dl",
+        "center",
+        "header",
+        "footer",
+        "form",
+        "nav",
+        "aside",
+        "hr",
+        "address",
+        "caption",
     }
 )
 _BAD_HINT_RE = re.compile(
@@ -67,7 +117,6 @@ _PLAYER_HINT_RE = re.compile(r"player|vjs-|video|prism-|\bplay-?(?:btn|mask|bar|
 _CAPTION_HINT_RE = re.compile(r"caption|pic|img|image|photo|tupian|\btu\b|picture|figure|desc|zhu", re.I)
 _INLINE_TAGS = frozenset({"a", "span", "font", "strong", "b", "em", "i", "u", "small", "big", "sup", "sub"})
 _PUNCT_RE = re.compile(r"[，。！？；：、“”]")
-_WS_RE = re.compile(r"\s+")
 _TITLE_SEP_RE = re.compile(r"\s*(?:_|--|——|\s-\s|-(?=[^-]{2,14}$)|\s–\s|\s—\s|\||｜|·(?=[^·]{2,12}$))\s*")
 _END_MARKER_RE = re.compile(
     r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|相关新闻|相关阅读|相关链接|相关文章|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢"
@@ -84,11 +133,32 @@ _AGENCY_RE = re.compile(
     r"^([\u4e00-\u9fff]{1,6}(?:社|网|报|台))[\u4e00-\u9fff]{0,12}\d{1,2}月\d{1,2}日(?:电|讯)"
 )
 _META_DATE_KEYS = (
-    "article:published_time", "og:article:published_time", "og:published_time", "published_time",
-    "publishdate", "pubdate", "publish_date", "publishtime", "publish-time", "publication_date",
-    "datepublished", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
-    "weibo:article:create_at", "og:release_date", "article:modified_time", "og:updated_time",
-    "lastmodified", "last-modified", "modified", "datemodified", "dateupdate", "dateupdated",
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "published_time",
+    "publishdate",
+    "pubdate",
+    "publish_date",
+    "publishtime",
+    "publish-time",
+    "publication_date",
+    "datepublished",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "weibo:article:create_at",
+    "og:release_date",
+    "article:modified_time",
+    "og:updated_time",
+    "lastmodified",
+    "last-modified",
+    "modified",
+    "datemodified",
+    "dateupdate",
+    "dateupdated",
 )
 
 
