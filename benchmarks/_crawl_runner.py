@@ -57,6 +57,7 @@ def main() -> None:
             "CONCURRENT_REQUESTS": 32,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
             "LOG_LEVEL": "ERROR",
+            "DEDUPE_STORE": ":memory:",
             "EXTENSIONS": {"newscrawler.extensions.CrawlSummary": None},
         },
         priority="cmdline",

@@ -92,9 +92,9 @@ def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
     if args.jobdir:
         overrides["JOBDIR"] = args.jobdir
     if args.max_pages:
-        overrides["CLOSESPIDER_PAGECOUNT"] = args.max_pages
+        overrides["MAX_PAGES"] = args.max_pages
     if args.max_articles:
-        overrides["CLOSESPIDER_ITEMCOUNT"] = args.max_articles
+        overrides["MAX_ARTICLES"] = args.max_articles
     overrides.update(_parse_settings(args.set or []))
     return overrides
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from newscrawler.mirror.server import MirrorServer
 
@@ -37,7 +38,7 @@ class MirrorProxyMiddleware:
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
-    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+    def process_request(self, request: Request) -> None:
         request.meta.setdefault("proxy", self.proxy_url)
         return None
 
@@ -45,3 +46,33 @@ class MirrorProxyMiddleware:
         if self.server is not None:
             self.server.stop()
             self.server = None
+
+
+class PageLimitMiddleware:
+    """``MAX_PAGES`` (``newscrawler crawl --max-pages N``): send at most N page requests
+    (robots.txt not counted), then close the spider. Scrapy's CLOSESPIDER_PAGECOUNT counts
+    responses and lets the requests already in flight through; this is exact."""
+
+    def __init__(self, crawler: Crawler, limit: int) -> None:
+        self.crawler = crawler
+        self.limit = limit
+        self.sent = 0
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PageLimitMiddleware:
+        limit = crawler.settings.getint("MAX_PAGES")
+        if limit <= 0:
+            raise NotConfigured
+        return cls(crawler, limit)
+
+    def process_request(self, request: Request) -> None:
+        if request.url.endswith("/robots.txt"):
+            return None
+        if self.sent >= self.limit:
+            if not self.closing and self.crawler.engine is not None:
+                self.closing = True
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_pages"))
+            raise IgnoreRequest(f"--max-pages {self.limit} reached")
+        self.sent += 1
+        return None

@@ -30,6 +30,8 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # before HttpProxyMiddleware (750), which reads request.meta["proxy"]
     "newscrawler.middlewares.MirrorProxyMiddleware": 740,
+    # after RobotsTxtMiddleware (100): a request that robots.txt forbids is not counted
+    "newscrawler.middlewares.PageLimitMiddleware": 110,
 }
 
 SPIDER_MIDDLEWARES = {
@@ -41,17 +43,24 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.ValidatePipeline": 200,
     "newscrawler.pipelines.FingerprintPipeline": 300,
     "newscrawler.pipelines.DedupePipeline": 400,
+    "newscrawler.pipelines.LimitPipeline": 500,
     "newscrawler.pipelines.FinalizePipeline": 900,
 }
 
 EXTENSIONS = {
     "newscrawler.extensions.CrawlSummary": 500,
+    "newscrawler.resume.ResumeState": 510,
 }
 
 # JSON Lines: UTF-8 without \u escapes, the record's fields in a fixed order.
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(FIELDS)
 FEED_EXPORTERS = {"jsonl": "scrapy.exporters.JsonLinesItemExporter"}
+# local feeds unbuffered: a killed crawl leaves complete lines and loses no exported record
+FEED_STORAGES = {
+    "": "newscrawler.feedstorage.UnbufferedFileFeedStorage",
+    "file": "newscrawler.feedstorage.UnbufferedFileFeedStorage",
+}
 
 # Offline mirror (see newscrawler.mirror): a folder with mirror.json, served on 127.0.0.1.
 MIRROR_DIR = None
@@ -64,6 +73,11 @@ DEDUPE_KEEP_DUPLICATES = False
 # With a persistent store, skip known articles and stop a section's pagination at a page of known
 # articles; FULL_RECRAWL = True (newscrawler crawl --full) walks and fetches everything again.
 FULL_RECRAWL = False
+
+# Fetch at most this many pages (0: no limit); newscrawler crawl --max-pages.
+MAX_PAGES = 0
+# Export at most this many records (0: no limit); newscrawler crawl --max-articles.
+MAX_ARTICLES = 0
 
 # Write the end-of-crawl summary as JSON to this file too (the scheduler reads it).
 SUMMARY_FILE = None

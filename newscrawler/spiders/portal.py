@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -47,6 +48,22 @@ class PortalSpider(Spider):
         else:
             raise ValueError("give a portal: scrapy crawl <portal>, or scrapy crawl portal -a url=HOME_URL")
         self.allowed_domains = list(self.portal_def.domains)
+        self._home_articles: list[Request] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
+
+    def spider_idle(self, spider: Spider) -> None:
+        """Everything else is done: fetch the home page's articles (generic mode) that no
+        section listed (the dupe filter drops those already fetched)."""
+        pending, self._home_articles = self._home_articles, []
+        if pending and self.crawler is not None and self.crawler.engine is not None:
+            for request in pending:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
 
     @classmethod
     def for_portal(cls, portal: PortalDefinition) -> type[PortalSpider]:
@@ -96,8 +113,10 @@ class PortalSpider(Spider):
     def parse_home(self, response: Response) -> Iterator[Request]:
         self._inc("pages/home")
         yield from self._section_requests(response)
-        if self.generic and isinstance(response, TextResponse):  # a home page lists articles too
-            yield from self._article_requests(response, None)
+        if self.generic and isinstance(response, TextResponse):
+            # a home page lists articles too: fetch those that no section lists, at the end, so
+            # that an article's section is the section that lists it
+            self._home_articles = list(self._article_requests(response, None))
 
     def home_failed(self, failure: Failure) -> Iterator[Request]:
         self.request_failed(failure)
@@ -123,14 +142,29 @@ class PortalSpider(Spider):
         return self.portal_def.is_article_url(url)
 
     def _article_requests(self, response: TextResponse, section: str | None) -> Iterator[Request]:
+        main = self._main_list_links(response) if self.generic and section else None
         for url in self.article_links(response):
             yield Request(
                 url,
                 callback=self.parse_article,
                 errback=self.request_failed,
-                cb_kwargs={"section": section},
+                cb_kwargs={"section": section if main is None or url in main else None},
                 meta={ARTICLE: True},
             )
+
+    def _main_list_links(self, response: TextResponse) -> set[str]:
+        """Generic mode: the article links of the list that holds most of them (the section's
+        own list, not a sidebar of hot news): only those are credited to the section."""
+        groups: dict[Any, set[str]] = {}
+        for anchor in response.xpath("//a[@href]"):
+            url = response.urljoin(anchor.attrib["href"]).split("#", 1)[0]
+            if not self._is_article_url(url):
+                continue
+            parent = anchor.root.getparent()
+            while parent is not None and parent.tag not in ("ul", "ol", "table", "div", "section"):
+                parent = parent.getparent()
+            groups.setdefault(parent, set()).add(url)
+        return max(groups.values(), key=len) if groups else set()
 
     def next_list_page(self, response: TextResponse) -> str | None:
         css = self.portal_def.list_next_page or "a"
@@ -226,6 +260,9 @@ class PortalSpider(Spider):
             status = failure.value.response.status
             self._inc(f"errors/http_{status}")
             logger.warning("HTTP %s for %s", status, url)
+        elif failure.check(IgnoreRequest):  # robots.txt forbids it, or --max-pages was reached
+            self._inc("ignored")
+            logger.info("not fetched: %s (%s)", url, failure.getErrorMessage())
         else:
             self._inc(f"errors/{failure.type.__name__ if failure.type else 'unknown'}")
             logger.warning("failed to fetch %s: %s", url, failure.getErrorMessage())
