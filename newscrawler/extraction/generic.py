@@ -672,14 +672,21 @@ def _heading_before(node: Any) -> tuple[Any, str] | None:
 # --------------------------------------------------------------------------- dates and info line
 
 
+def _spaced_text(el: Any) -> str:
+    """Text of ``el`` with a space between text nodes, so that neighbouring widgets do not run
+    into a value (``来源：<a>华岭日报</a></div><div><a>微信</a>`` → ``来源： 华岭日报 微信``)."""
+    return normalize_text(" ".join(el.itertext()))
+
+
 def _info_block_text(seg_el: Any, limit: int = 240) -> str:
+    """The text of the largest small block (≤ ``limit`` characters) around an info-line node."""
     el = seg_el
-    text = normalize_text(_text(el))
+    text = _spaced_text(el)
     while True:
         parent = el.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
-        ptext = normalize_text(_text(parent))
+        ptext = _spaced_text(parent)
         if len(ptext) > limit:
             break
         el, text = parent, ptext
