@@ -137,6 +137,11 @@ _STOP_NAMES = frozenset(
         "转载",
         "作者",
         "未知",
+        "佚名",
+        "匿名",
+        "不详",
+        "网友",
+        "小编",
     }
 )
 _ORG_SUFFIX_RE = re.compile(
