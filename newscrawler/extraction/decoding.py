@@ -27,8 +27,24 @@ __all__ = ["declared_encodings", "decode_html", "header_charset", "meta_charset"
 
 _GB_FAMILY = frozenset(
     {
-        "gb2312", "gb_2312", "gb_2312-80", "gb231280", "gbk", "x-gbk", "cp936", "ms936", "windows-936",
-        "euc-cn", "euccn", "x-euc-cn", "csgb2312", "chinese", "iso-ir-58", "gb18030", "zh-cn", "hz-gb-2312",
+        "gb2312",
+        "gb_2312",
+        "gb_2312-80",
+        "gb231280",
+        "gbk",
+        "x-gbk",
+        "cp936",
+        "ms936",
+        "windows-936",
+        "euc-cn",
+        "euccn",
+        "x-euc-cn",
+        "csgb2312",
+        "chinese",
+        "iso-ir-58",
+        "gb18030",
+        "zh-cn",
+        "hz-gb-2312",
     }
 )
 _BIG5_FAMILY = frozenset(
@@ -144,7 +160,7 @@ def decode_html(body: bytes, headers: Mapping[str, Any] | None = None) -> tuple[
     """
     for bom, enc in _BOMS:
         if body.startswith(bom):
-            text = _strict(body[len(bom):], enc)
+            text = _strict(body[len(bom) :], enc)
             if text is not None:
                 return text, enc
     declared = declared_encodings(body, headers)
