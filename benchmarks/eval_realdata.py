@@ -65,13 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=True
     )
-    ap.add_argument("--eval-dir", default=os.environ.get(ENV_VAR) or str(DEFAULT_EVAL_DIR),
-                    help=f"folder holding extract_eval.py (default: ${ENV_VAR} or {DEFAULT_EVAL_DIR})")
+    ap.add_argument(
+        "--eval-dir",
+        default=os.environ.get(ENV_VAR) or str(DEFAULT_EVAL_DIR),
+        help=f"folder holding extract_eval.py (default: ${ENV_VAR} or {DEFAULT_EVAL_DIR})",
+    )
     ap.add_argument("--set", default="dev", choices=["dev", "all"], help="page set (default: dev)")
     ap.add_argument("--label", default="newscrawler", help="row label in the table")
     ap.add_argument("--python", default=sys.executable, help="interpreter that runs the extractor")
-    ap.add_argument("--generic-only", action="store_true",
-                    help="measure extraction.generic alone instead of the full `extract-batch` command")
+    ap.add_argument(
+        "--generic-only",
+        action="store_true",
+        help="measure extraction.generic alone instead of the full `extract-batch` command",
+    )
     args, passthrough = ap.parse_known_args(argv)
 
     harness = Path(args.eval_dir) / "extract_eval.py"
@@ -93,8 +99,19 @@ def main(argv: list[str] | None = None) -> int:
             batch = f"{python} -m newscrawler extract-batch {{manifest}}"
             label = args.label
         cmd = [
-            args.python, str(harness), "--set", args.set, "--extractor", "cmd",
-            "--cmd-batch", batch, "--cmd-cwd", str(REPO), "--label", label, *passthrough,
+            args.python,
+            str(harness),
+            "--set",
+            args.set,
+            "--extractor",
+            "cmd",
+            "--cmd-batch",
+            batch,
+            "--cmd-cwd",
+            str(REPO),
+            "--label",
+            label,
+            *passthrough,
         ]
         print("$ " + shlex.join(cmd), flush=True)
         return subprocess.call(cmd, cwd=REPO, env=env)

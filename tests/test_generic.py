@@ -27,8 +27,16 @@ PAGES = ROOT / "pages"
 URLS: dict[str, str] = json.loads((ROOT / "urls.json").read_text(encoding="utf-8"))
 NAMES = sorted(p.stem for p in PAGES.glob("*.html"))
 FIELDS = (
-    "title", "original_title", "published_at", "published_at_raw", "source", "editor", "authors",
-    "images", "body", "encoding",
+    "title",
+    "original_title",
+    "published_at",
+    "published_at_raw",
+    "source",
+    "editor",
+    "authors",
+    "images",
+    "body",
+    "encoding",
 )
 REGEN = "python tests/test_generic.py --regen"
 
