@@ -137,3 +137,70 @@ if __name__ == "__main__":
         _regen()
     else:
         print(__doc__)
+
+
+PARA = "长春市今年以来持续推进城市更新，一批老旧小区完成改造，居民生活环境明显改善。"
+
+
+def _page(body_html: str, head: str = "") -> str:
+    return (
+        f"<html><head><title>城市更新让生活更美好_示例网</title>{head}</head><body>"
+        "<div class='nav'><a href='/'>首页</a> <a href='/a'>新闻</a> <a href='/b'>图片</a></div>"
+        "<h1>城市更新让生活更美好</h1><div class='info'>2024-05-20 10:00 来源：示例日报</div>"
+        f"<div class='content'>{body_html}</div></body></html>"
+    )
+
+
+def test_images_lazy_src_base_href_and_icons() -> None:
+    html = _page(
+        f"<p>{PARA}</p><p style='text-align:center'>"
+        "<img data-src='pics/a.jpg' src='data:image/gif;base64,R0l'></p>"
+        "<p style='text-align:center'>改造后的小区。 张三 摄</p>"
+        f"<p>{PARA}</p><p><img src='/static/share_icon.png'><img src='b.jpg' width='20' height='20'></p>",
+        head="<base href='http://img.example.cn/2024/'>",
+    )
+    out = extract_generic(html, "http://news.example.cn/a/1.html")
+    assert out["images"] == [
+        {"url": "http://img.example.cn/2024/pics/a.jpg", "caption": "改造后的小区。", "credit": "张三"}
+    ]
+    assert "改造后的小区" not in out["body"]
+
+
+def test_centred_subheading_after_an_image_stays_in_the_body() -> None:
+    html = _page(
+        f"<p>{PARA}</p><p align='center'><img src='a.jpg'></p>"
+        f"<p align='center'><strong>老旧小区焕新颜</strong></p><p>{PARA}</p>"
+    )
+    out = extract_generic(html, "http://news.example.cn/a/1.html")
+    assert "老旧小区焕新颜" in out["body"].split("\n")
+    assert out["images"][0]["caption"] is None
+
+
+def test_hidden_blocks_and_video_player_chrome_are_dropped() -> None:
+    html = _page(
+        f"<div class='video-player'><span>00:00</span><span>倍速</span><span>高清</span></div>"
+        f"<p>{PARA}</p><div style='display: none'>"
+        "隐藏的内容不应出现在正文里，无论它有多长，都不是读者能看到的文字。</div>"
+        f"<p>{PARA}</p>"
+    )
+    out = extract_generic(html, "http://news.example.cn/a/1.html")
+    assert out["body"] == f"{PARA}\n{PARA}"
+    assert out["title"] == "城市更新让生活更美好"
+    assert out["published_at"] == "2024-05-20T10:00:00+08:00"
+    assert out["source"] == "示例日报"
+
+
+def test_wechat_style_body_hidden_by_visibility_is_kept() -> None:
+    html = _page(f"<div id='js_content' style='visibility: hidden;'><p>{PARA}</p><p>{PARA}</p></div>")
+    assert extract_generic(html)["body"] == f"{PARA}\n{PARA}"
+
+
+def test_meta_date_when_nothing_is_written_near_the_title() -> None:
+    html = (
+        "<html><head><title>标题在这里的文章_示例网</title>"
+        "<meta property='article:published_time' content='2023-03-08T08:15:00+08:00'></head>"
+        f"<body><h1>标题在这里的文章</h1><div><p>{PARA}</p><p>{PARA}</p></div></body></html>"
+    )
+    out = extract_generic(html)
+    assert out["published_at"] == "2023-03-08T08:15:00+08:00"
+    assert out["published_at_raw"] == "2023-03-08T08:15:00+08:00"

@@ -842,13 +842,21 @@ def _lines_after_title(anchor: Any) -> list[str]:
 
 
 def _is_caption_block(block: _Block) -> bool:
-    if block.is_image or len(block.text) > 200:
+    """Whether the text block right after an image is its caption: a figcaption/caption-class
+    block, a line starting with 图为/▲, a line ending with a photo credit, or a centred line that
+    reads like a sentence (a centred line without punctuation is more likely a subheading)."""
+    text = block.text
+    if block.is_image or len(text) > 200:
         return False
-    if block.captionish or block.text.startswith(("图为", "图：", "图:", "▲", "△", "上图", "下图")):
+    if block.captionish or text.startswith(("图为", "图：", "图:", "▲", "△", "上图", "下图")):
         return True
-    if re.search(r"(?:摄|摄影|供图|[社网]发|图片来源[:：].{1,20}|资料图片?)\s*[)）]?\s*$", block.text):
+    if _CREDIT_END_RE.search(text):
         return True
-    return block.centered and len(block.text) <= 120 and not block.text.endswith(("：", ":"))
+    return block.centered and len(text) <= 120 and bool(_SENTENCE_END_RE.search(text))
+
+
+_CREDIT_END_RE = re.compile(r"(?:摄|摄影|供图|[社网]发|图片来源[:：].{1,20}|资料图片?)\s*[)）]?\s*$")
+_SENTENCE_END_RE = re.compile(r"[。！？；）)」”]\s*$|[，、]")
 
 
 def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
