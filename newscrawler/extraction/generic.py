@@ -117,6 +117,7 @@ _PLAYER_HINT_RE = re.compile(r"player|vjs-|video|prism-|\bplay-?(?:btn|mask|bar|
 _CAPTION_HINT_RE = re.compile(r"caption|pic|img|image|photo|tupian|\btu\b|picture|figure|desc|zhu", re.I)
 _INLINE_TAGS = frozenset({"a", "span", "font", "strong", "b", "em", "i", "u", "small", "big", "sup", "sub"})
 _PUNCT_RE = re.compile(r"[，。！？；：、“”]")
+_PUNCT_FINDALL = _PUNCT_RE.findall
 _TITLE_SEP_RE = re.compile(r"\s*(?:_|--|——|\s-\s|-(?=[^-]{2,14}$)|\s–\s|\s—\s|\||｜|·(?=[^·]{2,12}$))\s*")
 _END_MARKER_RE = re.compile(
     r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|相关新闻|相关阅读|相关链接|相关文章|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢"
@@ -324,8 +325,9 @@ class _Scorer:
             self.title_start = pos
         link_here = in_link or tag == "a"
         text = el.text
-        direct_len = _tlen(text) if text else 0
-        direct_punct = _punct(text) if direct_len else 0
+        # (length of the stripped text: inner spaces are rare in Chinese and only weigh a score)
+        direct_len = len(text.strip()) if text else 0
+        direct_punct = len(_PUNCT_FINDALL(text)) if direct_len else 0
         direct_link = direct_len if link_here else 0
         if not link_here:
             self.cursor += direct_len
@@ -339,9 +341,9 @@ class _Scorer:
             punct += cp
             tail = child.tail
             if tail:
-                tl = _tlen(tail)
+                tl = len(tail.strip())
                 if tl:
-                    tp = _punct(tail)
+                    tp = len(_PUNCT_FINDALL(tail))
                     total += tl
                     punct += tp
                     direct_len += tl
