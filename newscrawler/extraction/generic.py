@@ -599,38 +599,50 @@ def _strip_site_suffix(title: str) -> str | None:
     return title.strip()
 
 
-def _bigram_sim(a: str, b: str) -> float:
-    a, b = compact(a), compact(b)
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    if a in b or b in a:
-        return min(len(a), len(b)) / max(len(a), len(b)) * 0.5 + 0.5
-    ga = {a[i : i + 2] for i in range(len(a) - 1)}
-    gb = {b[i : i + 2] for i in range(len(b) - 1)}
-    if not ga or not gb:
-        return 0.0
-    inter = len(ga & gb)
-    return 2 * inter / (len(ga) + len(gb))
+class _Ref:
+    """A reference title (og:title, <title>) prepared for repeated comparisons."""
+
+    def __init__(self, text: str) -> None:
+        self.key = compact(text)
+        self.grams = {self.key[i : i + 2] for i in range(len(self.key) - 1)}
+
+    def sim(self, text: str) -> float:
+        """Containment-aware bigram similarity (Dice) of ``text`` to the reference."""
+        a, b = compact(text), self.key
+        if not a or not b:
+            return 0.0
+        if a == b:
+            return 1.0
+        la, lb = len(a), len(b)
+        if a in b or b in a:
+            return min(la, lb) / max(la, lb) * 0.5 + 0.5
+        if 2 * min(la, lb) < 0.5 * (la + lb):
+            return 0.0  # too different in length to reach the threshold
+        ga = {a[i : i + 2] for i in range(la - 1)}
+        if not ga or not self.grams:
+            return 0.0
+        return 2 * len(ga & self.grams) / (len(ga) + len(self.grams))
 
 
 def _title(body: Any, meta: _Meta) -> tuple[str | None, Any]:
     og = normalize_text(meta.metas.get("og:title") or meta.metas.get("twitter:title") or "") or None
     tt = meta.title_tag
-    refs = [r for r in (og, meta.ld_title, tt) if r]
+    refs = [_Ref(r) for r in (og, meta.ld_title, tt) if r]
     candidates: list[tuple[Any, str]] = []
     for el in body.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "font"):
-        tag = el.tag
-        if tag in ("h1", "h2") or (tag not in ("h3",) and "title" in _hints(el).lower()) or tag == "h3":
-            text = normalize_text(_text(el))
-            if 4 <= _tlen(text) <= 120:
-                candidates.append((el, text))
-        if len(candidates) > 60:
-            break
+        if el.tag not in ("h1", "h2", "h3"):
+            cls = el.get("class")
+            ident = el.get("id")
+            if not ((cls and "title" in cls.lower()) or (ident and "title" in ident.lower())):
+                continue
+        text = normalize_text(_text(el))
+        if 4 <= _tlen(text) <= 120:
+            candidates.append((el, text))
+            if len(candidates) > 60:
+                break
     best_el, best_text, best_sim = None, None, 0.0
     for el, text in candidates:
-        sim = max((_bigram_sim(text, r) for r in refs), default=0.0)
+        sim = max((r.sim(text) for r in refs), default=0.0)
         if el.tag == "h1":
             sim += 0.05
         if sim > best_sim:
