@@ -107,14 +107,11 @@ _BLOCK_TAGS = frozenset(
 _BAD_HINT_RE = re.compile(
     r"comment|footer|foot\b|copyright|share|related|recommend|sidebar|side-?bar|\bnav|menu|breadcrumb|crumb"
     r"|hot-?news|hotnews|rank|paihang|advert|\bads?\b|banner|login|tool-?bar|pinglun|xgxw|xgyd|tuijian|about"
-    r"|\breco\b|reco[_-]|[_-]reco|more-?stor|more-?news|guess|you-?like",
-    re.I,
+    r"|\breco\b|reco[_-]|[_-]reco|more-?stor|more-?news|guess|you-?like"
 )
-_GOOD_HINT_RE = re.compile(
-    r"article|content|text|main|detail|body|post|zhengwen|TRS_Editor|news_txt|entry", re.I
-)
+_GOOD_HINT_RE = re.compile(r"article|content|text|main|detail|body|post|zhengwen|trs_editor|news_txt|entry")
 _PLAYER_HINT_RE = re.compile(r"player|vjs-|video|prism-|\bplay-?(?:btn|mask|bar|er)\b|control-?bar", re.I)
-_CAPTION_HINT_RE = re.compile(r"caption|pic|img|image|photo|tupian|\btu\b|picture|figure|desc|zhu", re.I)
+_CAPTION_HINT_RE = re.compile(r"caption|pic|img|image|photo|tupian|\btu\b|picture|figure|desc|zhu")
 _INLINE_TAGS = frozenset({"a", "span", "font", "strong", "b", "em", "i", "u", "small", "big", "sup", "sub"})
 _PUNCT_RE = re.compile(r"[，。！？；：、“”]")
 _PUNCT_FINDALL = _PUNCT_RE.findall
@@ -195,7 +192,12 @@ def _punct(s: str | None) -> int:
 
 
 def _hints(el: Any) -> str:
-    return f"{el.get('class') or ''} {el.get('id') or ''}"
+    """``class`` and ``id`` of an element, lower-cased (the hint regexes are lower-case)."""
+    cls = el.get("class")
+    ident = el.get("id")
+    if cls is None and ident is None:
+        return ""
+    return f"{cls or ''} {ident or ''}".lower()
 
 
 def _is_hidden(el: Any) -> bool:
