@@ -881,7 +881,10 @@ def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
     Returns ``title, original_title, published_at, published_at_raw, source, editor, authors,
     images ([{url, caption, credit}]), body`` (``"\\n"``-joined paragraphs).
     """
-    root = _parse(html)
+    return _extract(_parse(html), url)
+
+
+def _extract(root: Any, url: str | None) -> dict[str, Any]:
     meta = _read_meta(root)
     base = url
     for b in root.iter("base"):
@@ -1021,9 +1024,32 @@ def extract_generic_bytes(
     """Decode (see :func:`~newscrawler.extraction.decoding.decode_html`) and :func:`extract_generic`;
     the result also carries ``encoding``."""
     text, encoding = decode_html(body, headers)
-    result = extract_generic(text, url)
+    root = None
+    if encoding in _PARSE_BYTES_AS and "\ufffd" not in text and not body.startswith(_BOM_UTF8):
+        # lxml parses the bytes directly (it would re-encode a str first); the decoding above
+        # has already checked that they are clean in this encoding
+        try:
+            root = etree.fromstring(body, parser=_bytes_parser(encoding))
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError):
+            root = None
+    result = _extract(root if root is not None else _parse(text), url)
     result["encoding"] = encoding
     return result
+
+
+_BOM_UTF8 = b"\xef\xbb\xbf"
+_PARSE_BYTES_AS = {"utf-8": "utf-8", "gb18030": "gb18030"}
+_BYTES_PARSERS: dict[str, Any] = {}
+
+
+def _bytes_parser(encoding: str) -> Any:
+    parser = _BYTES_PARSERS.get(encoding)
+    if parser is None:
+        parser = etree.HTMLParser(
+            remove_comments=True, remove_pis=True, default_doctype=False, encoding=_PARSE_BYTES_AS[encoding]
+        )
+        _BYTES_PARSERS[encoding] = parser
+    return parser
 
 
 def iter_paragraph_texts(html: str) -> Iterator[str]:
