@@ -159,14 +159,13 @@ def _read_page(path: str) -> bytes:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from scrapy.exceptions import DropItem
-
     from newscrawler.offline import extract_record
+    from newscrawler.steps import Rejected
 
     body = _read_page(args.page)
     try:
         record = extract_record(body, args.url, _portal_for(args.portal, args.url))
-    except DropItem as exc:
+    except Rejected as exc:
         print(f"error: {args.page}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     print(json.dumps(record, ensure_ascii=False, indent=None if args.compact else 2))

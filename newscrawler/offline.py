@@ -1,19 +1,16 @@
-"""Records from saved pages, without a crawl: the same extraction and pipelines as the spider.
-
-Used by ``newscrawler extract``/``extract-batch`` and by the fixture tests.
-"""
+"""Records from saved pages, without a crawl: the same extraction and record steps as the
+spider's pipelines. Used by ``newscrawler extract``/``extract-batch`` and the fixture tests;
+imports no Scrapy."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from scrapy.exceptions import DropItem
-
 from newscrawler.extraction.page import extract_page
 from newscrawler.items import article_item
-from newscrawler.pipelines import process_offline
 from newscrawler.portals.base import PortalDefinition
+from newscrawler.steps import Rejected, build_record
 
 #: fetch(url) -> (raw bytes, headers), or None when the page cannot be had
 Fetch = Callable[[str], tuple[bytes, Mapping[str, Any]] | None]
@@ -32,12 +29,12 @@ def extract_record(
 ) -> dict[str, Any]:
     """The record the pipelines export for a page (and, given ``fetch``, its 下一页 pages).
 
-    Raises :class:`scrapy.exceptions.DropItem` when the page is not an article or the record
+    Raises :class:`newscrawler.steps.Rejected` when the page is not an article or the record
     fails validation.
     """
     page = extract_page(body, headers or {}, url or "about:blank", portal)
     if not page.is_article:
-        raise DropItem("not an article page (no article body found)")
+        raise Rejected("non_article", "not an article page (no article body found)")
     item = article_item(page, portal, section)
     seen = [page.url]
     while (
@@ -52,7 +49,7 @@ def extract_record(
         item["_pages"].append(next_page.blocks)
         seen.append(next_page.url)
         page = next_page
-    record = process_offline(item)
+    record = build_record(item)
     if not url:
         record["url"] = record["canonical_url"] = None
     return record

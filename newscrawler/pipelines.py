@@ -1,14 +1,13 @@
-"""Item pipelines: each does one thing, over the pure code in extraction/ and dedupe/.
+"""Item pipelines: each does one thing, over the Scrapy-free steps in :mod:`newscrawler.steps`
+and the seen-store of :mod:`newscrawler.dedupe`.
 
-clean → validate → fingerprint → dedupe → finalize. ``newscrawler extract`` runs the same chain
-(without the seen-store) through :func:`process_offline`.
+clean → validate → fingerprint → dedupe → limit → finalize. ``newscrawler extract`` runs the
+same steps (without the seen-store) through :func:`newscrawler.steps.build_record`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -17,11 +16,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawler.dedupe.fingerprint import canonical_url, fingerprint_body
+from newscrawler import steps
 from newscrawler.dedupe.store import Match, SeenStore
-from newscrawler.extraction.assemble import assemble, merge_authors
-from newscrawler.extraction.boilerplate import clean_paragraphs
-from newscrawler.record import ordered
 from newscrawler.seen import seen_store
 
 logger = logging.getLogger(__name__)
@@ -37,43 +33,15 @@ class _StatsMixin:
             self.crawler.stats.inc_value(f"{STAT}/{key}")
 
 
-class CleanPipeline(_StatsMixin):
-    """Blocks of every page → body, images (caption, credit), authors from the byline, original
-    title; boilerplate (disclaimers, 原题, title repeat, share/QR prompts, editor lines) dropped."""
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
-        pipe = cls()
-        pipe.crawler = crawler
-        return pipe
+class CleanPipeline:
+    """Blocks of every page → body, images, authors, original title (:func:`steps.clean`)."""
 
     def process_item(self, item: Any) -> dict[str, Any]:
-        data = dict(ItemAdapter(item).items())
-        pages = data.pop("_pages", None) or []
-        generic = data.pop("_generic", None)
-        patterns = tuple(data.pop("_boilerplate", ()) or ())
-        data.pop("_page_urls", None)
-        data["pages"] = max(len(pages), 1)
-        if generic is not None and not any(pages):
-            paragraphs = [p for p in (generic.get("body") or "").split("\n") if p.strip()]
-            cleaned = clean_paragraphs(paragraphs, title=data.get("title"), extra_patterns=patterns)
-            data["body"] = "\n".join(cleaned.paragraphs)
-            data["images"] = list(generic.get("images") or [])
-            data["authors"] = merge_authors(data.get("authors") or [], cleaned.authors)
-            data["original_title"] = generic.get("original_title") or cleaned.original_title
-        else:
-            data.update(
-                assemble(
-                    pages, title=data.get("title"), authors=data.get("authors") or [], extra_patterns=patterns
-                )
-            )
-        return data
+        return steps.clean(dict(ItemAdapter(item).items()))
 
 
 class ValidatePipeline(_StatsMixin):
     """Drop a record without a title or a body, with the reason in the log and the stats."""
-
-    REQUIRED = ("title", "body")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
@@ -82,24 +50,18 @@ class ValidatePipeline(_StatsMixin):
         return pipe
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        for field in self.REQUIRED:
-            if not (item.get(field) or "").strip():
-                self._inc(f"dropped/no_{field}")
-                raise DropItem(f"no {field}: {item.get('url')}")
-        return item
+        try:
+            return steps.validate(item)
+        except steps.Rejected as exc:
+            self._inc(f"dropped/{exc.reason}")
+            raise DropItem(str(exc)) from None
 
 
 class FingerprintPipeline:
-    """canonical_url, content_hash and simhash of the record (the whole fingerprint, MinHash
-    signature included, rides along in ``_fingerprint`` for the dedupe step)."""
+    """canonical_url, content_hash, simhash (:func:`steps.fingerprint`)."""
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        item["canonical_url"] = item.get("canonical_url") or canonical_url(item["url"])
-        fingerprint = fingerprint_body(item["body"])
-        item["content_hash"] = fingerprint.content_hash
-        item["simhash"] = fingerprint.simhash
-        item["_fingerprint"] = fingerprint
-        return item
+        return steps.fingerprint(item)
 
 
 class DedupePipeline(_StatsMixin):
@@ -216,17 +178,4 @@ class FinalizePipeline:
     """Every field of the record, in export order, with ``crawled_at``; nothing else."""
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        item.setdefault(
-            "crawled_at", datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        )
-        return ordered(item)
-
-
-OFFLINE_CHAIN = (CleanPipeline, ValidatePipeline, FingerprintPipeline, FinalizePipeline)
-
-
-def process_offline(item: dict[str, Any], chain: Iterable[type] = OFFLINE_CHAIN) -> dict[str, Any]:
-    """Run ``item`` through the pipelines that need no crawl (no seen-store). Raises DropItem."""
-    for cls in chain:
-        item = cls().process_item(item)
-    return item
+        return steps.finalize(item)

@@ -113,11 +113,6 @@ def test_body_editor_and_authors_match(crawl: dict[str, Any], articles: dict[str
         assert record["authors"] == exp["authors"], record["url"]
 
 
-@pytest.mark.xfail(
-    reason="generic extractor: the share bar after a People's-Daily-style source link joins the source "
-    "('华岭网－华岭日报微信微博')",
-    strict=False,
-)
 def test_source_matches(crawl: dict[str, Any], articles: dict[str, dict[str, Any]]) -> None:
     wrong = {r["url"]: r["source"] for r in crawl["records"] if r["source"] != articles[r["url"]]["source"]}
     assert not wrong
