@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from newscrawler.dedupe.fingerprint import canonical_url, fingerprint_body
+from newscrawler.dedupe.fingerprint import canonical_url, content_hash, fingerprint_body, simhash
 from newscrawler.extraction.assemble import assemble, merge_authors
 from newscrawler.extraction.boilerplate import clean_paragraphs
 from newscrawler.record import ordered
@@ -38,12 +38,16 @@ def clean(item: Mapping[str, Any]) -> dict[str, Any]:
     data.pop("_page_urls", None)
     data["pages"] = max(len(pages), 1)
     if generic is not None and not any(pages):
-        paragraphs = [p for p in (generic.get("body") or "").split("\n") if p.strip()]
-        cleaned = clean_paragraphs(paragraphs, title=data.get("title"), extra_patterns=patterns)
-        data["body"] = "\n".join(cleaned.paragraphs)
+        # the generic extractor cleans with the shared rules; a portal's own patterns come on top
+        data["body"] = generic.get("body") or ""
         data["images"] = list(generic.get("images") or [])
-        data["authors"] = merge_authors(data.get("authors") or [], cleaned.authors)
-        data["original_title"] = generic.get("original_title") or cleaned.original_title
+        data["original_title"] = generic.get("original_title")
+        if patterns:
+            paragraphs = [p for p in data["body"].split("\n") if p.strip()]
+            cleaned = clean_paragraphs(paragraphs, title=data.get("title"), extra_patterns=patterns)
+            data["body"] = "\n".join(cleaned.paragraphs)
+            data["authors"] = merge_authors(data.get("authors") or [], cleaned.authors)
+            data["original_title"] = data["original_title"] or cleaned.original_title
     else:
         title, authors = data.get("title"), data.get("authors") or []
         data.update(assemble(pages, title=title, authors=authors, extra_patterns=patterns))
@@ -58,15 +62,17 @@ def validate(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def fingerprint(item: dict[str, Any]) -> dict[str, Any]:
-    """canonical_url, content_hash and simhash; the whole fingerprint (MinHash signature
-    included) rides along in ``_fingerprint`` for the dedupe step."""
+def fingerprint(item: dict[str, Any], *, for_dedupe: bool = True) -> dict[str, Any]:
+    """canonical_url, content_hash and simhash. ``for_dedupe``: the whole fingerprint (with the
+    MinHash signature the seen-store needs) rides along in ``_fingerprint``."""
     if item.get("url"):
         item["canonical_url"] = item.get("canonical_url") or canonical_url(item["url"])
-    fp = fingerprint_body(item["body"])
-    item["content_hash"] = fp.content_hash
-    item["simhash"] = fp.simhash
-    item["_fingerprint"] = fp
+    if for_dedupe:
+        fp = fingerprint_body(item["body"])
+        item["content_hash"], item["simhash"] = fp.content_hash, fp.simhash
+        item["_fingerprint"] = fp
+    else:
+        item["content_hash"], item["simhash"] = content_hash(item["body"]), simhash(item["body"])
     return item
 
 
@@ -82,4 +88,4 @@ def finalize(item: dict[str, Any]) -> dict[str, Any]:
 
 def build_record(item: Mapping[str, Any]) -> dict[str, Any]:
     """clean → validate → fingerprint → finalize (no seen-store). Raises :class:`Rejected`."""
-    return finalize(fingerprint(validate(clean(item))))
+    return finalize(fingerprint(validate(clean(item)), for_dedupe=False))
