@@ -21,8 +21,8 @@ Columns:
   synchronous=NORMAL). ``batch µs``: the same with ``commit_every=100`` (a kill loses up to 99
   adds). ``FULL µs``: one transaction per add with synchronous=FULL (an fsync per article).
 * ``miss µs``: ``find_duplicate`` of a new article (URL, content hash and LSH probes, no match):
-  the common case. ``near µs``: ``find_duplicate`` of a near-duplicate of a stored article
-  (candidates fetched and verified).
+  the common case; timed after as many warm-up lookups. ``near µs``: ``find_duplicate`` of a
+  near-duplicate of a stored article (candidates fetched and verified).
 * ``size``: SQLite file (+ WAL); Redis ``used_memory``. ``RSS``: peak RSS of the measuring
   process (for SQLite it includes the memory-mapped file pages that lookups touched: page cache,
   shared and reclaimable). ``server``: redis-server's peak memory.
@@ -209,7 +209,10 @@ def measure(
 
     misses = fresh(10_000_000, lookups)
     near = [(url_of(size + 20_000_000 + j), perturb(fp, qrng)) for j, fp in enumerate(kept[:lookups])]
-    for url, fp in fresh(60_000_000, 200):  # warm-up: connection, script cache, top B-tree pages
+    # Warm-up as long as the measurement: connection, script cache, and the memory map of the file
+    # (a crawl that has run for a while has touched the pages; the first touch of each costs a
+    # page fault).
+    for url, fp in fresh(60_000_000, lookups):
         store.find_duplicate(url, "", fingerprint=fp)
 
     miss_us = _timed(lambda q: store.find_duplicate(q[0], "", fingerprint=q[1]), misses)

@@ -325,3 +325,35 @@ def test_empty_or_tiny_bodies_only_match_by_url(store: BaseStore, body: str) -> 
     store.add(url=URL2, canonical_url=URL2, body=body, portal="p")
     assert len(store) == 2
     assert store.find_duplicate(URL2, body) == Match("url", URL2, "p", 1.0)
+
+
+def test_lookup_with_and_without_precomputed_fingerprint_agree(store: BaseStore) -> None:
+    """Backends have a one-query path when the fingerprint is given: same answers."""
+    store.add(url=URL, canonical_url=URL, body=ARTICLE, portal="jl_cri")
+    store.add(url="http://x.cn/stub", canonical_url="http://x.cn/stub", body="视频", portal="p")
+    cases = [
+        (URL, "anything"),  # url
+        (URL2, ARTICLE.replace("，", ",")),  # content
+        (URL2, REPRINT),  # near
+        (URL2, OTHER),  # new
+        ("http://x.cn/stub2", "视频"),  # stub: url only
+    ]
+    for canon, body in cases:
+        plain = store.find_duplicate(canon, body)
+        given = store.find_duplicate(canon, body, fingerprint=fingerprint_body(body))
+        assert plain == given, (canon, body[:10])
+    assert [m.kind if m else None for m in (store.find_duplicate(c, b) for c, b in cases)] == [
+        "url",
+        "content",
+        "near",
+        None,
+        None,
+    ]
+    # add after a fingerprinted lookup reuses it
+    fp = fingerprint_body(REPRINT)
+    assert store.find_duplicate(URL2, REPRINT, fingerprint=fp) is not None
+    store.add(url=URL2, canonical_url=URL2, body=REPRINT, portal="cnjiwang", fingerprint=fp)
+    assert len(store) == 2
+    assert store.find_duplicate(URL2, OTHER, fingerprint=fingerprint_body(OTHER)) == Match(
+        "url", URL, "jl_cri", 1.0
+    )

@@ -29,8 +29,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .fingerprint import Signature
-from .store import MIN_CONTENT_SHINGLES, MIN_NEAR_SHINGLES, NEAR_DUPLICATE_THRESHOLD, BaseStore, SeenRecord
+from .fingerprint import BodyFingerprint, Signature
+from .store import (
+    MIN_CONTENT_SHINGLES,
+    MIN_NEAR_SHINGLES,
+    NEAR_DUPLICATE_THRESHOLD,
+    BaseStore,
+    Match,
+    SeenRecord,
+)
 
 __all__ = ["SQLiteStore"]
 
@@ -57,6 +64,20 @@ CREATE TABLE IF NOT EXISTS bands (
     PRIMARY KEY (band, article_id)
 ) WITHOUT ROWID;
 """
+
+
+def _probe_sql(n_bands: int) -> str:
+    """URL, content hash and band probes in one statement: rows of (0=url|1=content|2=band, id)."""
+    sql = (
+        "SELECT 0, article_id FROM urls WHERE canonical_url = ?"
+        " UNION ALL SELECT 1, id FROM (SELECT id FROM articles WHERE content_hash = ? LIMIT 1)"
+    )
+    if n_bands:
+        sql += f" UNION ALL SELECT 2, article_id FROM bands WHERE band IN ({','.join('?' * n_bands)})"
+    return sql
+
+
+_PROBE_SQL: dict[int, str] = {}
 
 
 class SQLiteStore(BaseStore):
@@ -140,12 +161,52 @@ class SQLiteStore(BaseStore):
 
     def _band_candidates(self, bands: list[int]) -> list[tuple[int, Signature, str, str]]:
         marks = ",".join("?" * len(bands))
+        ids = self.conn.execute(f"SELECT article_id FROM bands WHERE band IN ({marks})", bands).fetchall()
+        return self._articles(sorted({i for (i,) in ids})) if ids else []
+
+    def _articles(self, ids: list[int]) -> list[tuple[int, Signature, str, str]]:
+        marks = ",".join("?" * len(ids))
         rows = self.conn.execute(
-            "SELECT a.id, a.fingerprint, a.first_url, a.portal FROM articles a WHERE a.id IN"
-            f" (SELECT DISTINCT article_id FROM bands WHERE band IN ({marks})) ORDER BY a.id",
-            bands,
+            f"SELECT id, fingerprint, first_url, portal FROM articles WHERE id IN ({marks}) ORDER BY id", ids
         ).fetchall()
         return [(i, Signature.from_bytes(fp), first_url, portal) for i, fp, first_url, portal in rows]
+
+    def find_duplicate(
+        self, canonical_url: str, body: str, *, fingerprint: BodyFingerprint | None = None
+    ) -> Match | None:
+        """As :meth:`BaseStore.find_duplicate`; with ``fingerprint`` given, the URL, content-hash and
+        LSH probes run as one SQL statement (the common case, a new article, then costs one query)."""
+        if fingerprint is None:
+            return super().find_duplicate(canonical_url, body)
+        fp = fingerprint
+        matchable = self.content_matchable(fp)
+        bands = fp.bands if matchable and fp.signature.size >= self.min_near_shingles else []
+        sql = _PROBE_SQL.get(len(bands))
+        if sql is None:
+            sql = _PROBE_SQL[len(bands)] = _probe_sql(len(bands))
+        rows = self.conn.execute(
+            sql, (canonical_url, fp.content_hash if matchable else "", *bands)
+        ).fetchall()
+        hit: tuple[int, str, str] | None = None
+        if rows:
+            kinds: dict[int, list[int]] = {}
+            for kind, art_id in rows:
+                kinds.setdefault(kind, []).append(art_id)
+            if 0 in kinds:
+                self._last = None
+                hit = self._url_hit(canonical_url)
+                if hit is not None:
+                    return Match("url", hit[1], hit[2], 1.0)
+            if 1 in kinds:
+                hit = self._content_hit(fp.content_hash)
+            if hit is not None:
+                match: Match | None = Match("content", hit[1], hit[2], 1.0)
+            else:
+                hit, match = self._best_near(fp, self._articles(sorted(set(kinds.get(2, [])))))
+        else:
+            match = None
+        self._last = (canonical_url, body, fp, hit, match)
+        return match
 
     def has_url(self, canonical_url: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM urls WHERE canonical_url = ?", (canonical_url,)).fetchone()
