@@ -94,6 +94,11 @@ def canonical_url(url: str) -> str:
 _NON_WORD = re.compile(r"[\W_]+")  # anything but letters and digits (Unicode-aware)
 
 
+#: The last text normalized and its result: a record's content_hash and simhash normalize the same
+#: body one after the other (NFKC is the costly part). One (text, result) tuple, swapped atomically.
+_LAST_NORMALIZED: tuple[str, str] = ("", "")
+
+
 def normalize_for_hash(text: str) -> str:
     """NFKC-normalize ``text``, lowercase it and keep only letters and digits.
 
@@ -104,7 +109,14 @@ def normalize_for_hash(text: str) -> str:
     >>> normalize_for_hash("吉林省， 长春市。\\n ＡＢＣ 2020！")
     '吉林省长春市abc2020'
     """
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    global _LAST_NORMALIZED
+    last = _LAST_NORMALIZED
+    if text is last[0] or (type(text) is str and text == last[0]):
+        return last[1]
+    norm = _NON_WORD.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    if type(text) is str:
+        _LAST_NORMALIZED = (text, norm)
+    return norm
 
 
 def content_hash(text: str) -> str:
@@ -306,20 +318,19 @@ def signature(text: str, k: int = SHINGLE_K) -> Signature:
     return signature_from_hashes(shingle_hashes(text, k))
 
 
-# _BIT_TABLES[b] maps a byte to 1 if its bit b is set, else 0 (for bytes.translate).
-_BIT_TABLES = [bytes((v >> b) & 1 for v in range(256)) for b in range(8)]
-
-
 def _simhash_from_hashes(hashes: set[int]) -> str:
     if not hashes:
         return "0" * 16
     n = len(hashes)
     data = struct.pack(f"<{n}Q", *hashes)
+    # one byte of every hash side by side in a big integer; bit ``bit`` of each of those bytes,
+    # masked out and counted, is the number of hashes with that bit set
+    ones = int.from_bytes(b"\x01" * n, "little")
     result = 0
     for byte_pos in range(8):
-        column = data[byte_pos::8]
-        for bit, table in enumerate(_BIT_TABLES):
-            if 2 * column.translate(table).count(1) > n:
+        column = int.from_bytes(data[byte_pos::8], "little")
+        for bit in range(8):
+            if 2 * ((column >> bit) & ones).bit_count() > n:
                 result |= 1 << (byte_pos * 8 + bit)
     return f"{result:016x}"
 
