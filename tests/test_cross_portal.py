@@ -9,6 +9,9 @@ is a ``python -m newscrawler crawl PORTAL --offline --store S`` subprocess, as a
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,7 @@ import pytest
 
 from newscrawler.dedupe.fingerprint import fingerprint_body
 from newscrawler.dedupe.store import NEAR_DUPLICATE_THRESHOLD
+from newscrawler.portals import get_portal
 from tests.conftest import FIXTURES, load_json, read_jsonl, run_cli
 
 REPRINTS: list[dict[str, str]] = load_json(FIXTURES / "cnjiwang" / "expected" / "reprints.json")
@@ -220,3 +224,26 @@ def test_opposite_order_the_cnjiwang_copy_wins(backward: tuple[Run, Run]) -> Non
     assert second.duplicates == {"content": same_text + own, "near": len(SHARED) - same_text}
     records = first.records + second.records
     assert len({r["content_hash"] for r in records}) == len(records)
+
+
+def test_cnjiwang_notices_are_matched_by_its_own_patterns() -> None:
+    """The copyright notice and follow prompt that every cnjiwang reprint carries instead of CRI's
+    disclaimer are removed by the portal's own ``boilerplate_patterns``, not only by shared rules."""
+    patterns = [re.compile(p) for p in get_portal("cnjiwang").boilerplate_patterns]
+    layout = _layout()
+    for line in (*layout.COPYRIGHT_NOTICE, layout.FOLLOW_PROMPT, "【责任编辑：王萌】"):
+        assert any(p.search(line) for p in patterns), line
+    for record in EXPECTED["cnjiwang"].values():
+        assert not any(p.search(par) for p in patterns for par in record["body"].split("\n")), record["url"]
+
+
+def _layout() -> Any:
+    """``fixtures/tools/cnjiwang_layout.py`` (not a package), where the notices' text lives."""
+    spec = importlib.util.spec_from_file_location(
+        "cnjiwang_layout", FIXTURES / "tools" / "cnjiwang_layout.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
