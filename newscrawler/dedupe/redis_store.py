@@ -257,7 +257,13 @@ class RedisStore(BaseStore):
         return match
 
     def has_url(self, canonical_url: str) -> bool:
-        return bool(self.client.hexists(self.prefix + "urls", canonical_url))
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hexists(self.prefix + "urls", canonical_url)
+        pipe.hexists(self.prefix + "seen", canonical_url)
+        return any(pipe.execute())
+
+    def mark_seen(self, canonical_url: str, reason: str) -> None:
+        self.client.hsetnx(self.prefix + "seen", canonical_url, reason)
 
     def get(self, canonical_url: str) -> SeenRecord | None:
         art_id = self.client.hget(self.prefix + "urls", canonical_url)

@@ -37,6 +37,7 @@ from .store import (
     BaseStore,
     Match,
     SeenRecord,
+    utc_now_iso,
 )
 
 __all__ = ["SQLiteStore"]
@@ -57,6 +58,11 @@ CREATE INDEX IF NOT EXISTS articles_content_hash ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS urls (
     canonical_url TEXT PRIMARY KEY,
     article_id INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seen_urls (
+    canonical_url TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    first_seen TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS bands (
     band INTEGER NOT NULL,
@@ -209,8 +215,24 @@ class SQLiteStore(BaseStore):
         return match
 
     def has_url(self, canonical_url: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM urls WHERE canonical_url = ?", (canonical_url,)).fetchone()
+        row = self.conn.execute(
+            "SELECT 1 FROM urls WHERE canonical_url = ?"
+            " UNION ALL SELECT 1 FROM seen_urls WHERE canonical_url = ?",
+            (canonical_url, canonical_url),
+        ).fetchone()
         return row is not None
+
+    def mark_seen(self, canonical_url: str, reason: str) -> None:
+        self._begin()
+        try:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO seen_urls (canonical_url, reason, first_seen) VALUES (?, ?, ?)",
+                (canonical_url, reason, utc_now_iso()),
+            )
+        except BaseException:
+            self._rollback()
+            raise
+        self._written()
 
     def get(self, canonical_url: str) -> SeenRecord | None:
         row = self.conn.execute(

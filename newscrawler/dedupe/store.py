@@ -110,6 +110,8 @@ class SeenStore(Protocol):
 
     def has_url(self, canonical_url: str) -> bool: ...
 
+    def mark_seen(self, canonical_url: str, reason: str) -> None: ...
+
     def find_duplicate(
         self, canonical_url: str, body: str, *, fingerprint: BodyFingerprint | None = None
     ) -> Match | None: ...
@@ -176,7 +178,13 @@ class BaseStore(ABC):
 
     @abstractmethod
     def has_url(self, canonical_url: str) -> bool:
-        """True if this canonical URL was added before (as a first copy or as a duplicate)."""
+        """True if this canonical URL was added before (as a first copy or as a duplicate) or
+        marked seen (:meth:`mark_seen`)."""
+
+    @abstractmethod
+    def mark_seen(self, canonical_url: str, reason: str) -> None:
+        """Remember a URL that is not an article (a video page, a link that answers 404), so an
+        incremental crawl does not download it again. It is never a duplicate's "first copy"."""
 
     @abstractmethod
     def get(self, canonical_url: str) -> SeenRecord | None:
@@ -297,6 +305,7 @@ class MemoryStore(BaseStore):
         self._records: list[SeenRecord] = []
         self._sigs: list[Signature] = []
         self._urls: dict[str, int] = {}
+        self._seen: dict[str, str] = {}
         self._hashes: dict[str, int] = {}
         self._bands: dict[int, list[int]] = {}
 
@@ -330,7 +339,10 @@ class MemoryStore(BaseStore):
         self._urls.setdefault(canonical_url, article_id)
 
     def has_url(self, canonical_url: str) -> bool:
-        return canonical_url in self._urls
+        return canonical_url in self._urls or canonical_url in self._seen
+
+    def mark_seen(self, canonical_url: str, reason: str) -> None:
+        self._seen.setdefault(canonical_url, reason)
 
     def get(self, canonical_url: str) -> SeenRecord | None:
         art_id = self._urls.get(canonical_url)

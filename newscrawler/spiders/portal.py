@@ -14,6 +14,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newscrawler.dedupe.fingerprint import canonical_url
 from newscrawler.discovery import article_rejection, discover_sections, generic_portal
 from newscrawler.discovery import is_article_url as discovery_is_article_url
 from newscrawler.extraction.page import PageExtract, extract_page
@@ -21,6 +22,7 @@ from newscrawler.extraction.text import normalize_text
 from newscrawler.incremental import ARTICLE, LIST_PAGE, NEXT_LIST_PAGE
 from newscrawler.items import article_item
 from newscrawler.portals import PortalDefinition, get_portal
+from newscrawler.seen import seen_store
 
 logger = logging.getLogger(__name__)
 
@@ -210,12 +212,10 @@ class PortalSpider(Spider):
         if page.is_article and self.generic and page.generic is not None:
             reason = article_rejection(page.generic)
             if reason is not None:
-                self._inc("non_article")
-                logger.info("not an article (%s): %s", reason, response.url)
+                self._not_an_article(response.url, reason)
                 return
         if not page.is_article:
-            self._inc("non_article")
-            logger.info("not an article (no article body): %s", response.url)
+            self._not_an_article(response.url, "no article body")
             return
         item = article_item(page, self.portal_def, section)
         yield from self._continue(item, page, response.url)
@@ -252,6 +252,16 @@ class PortalSpider(Spider):
         logger.warning("exporting %s with %d page(s) only", item["url"], len(item["_pages"]))
         yield item
 
+    def _not_an_article(self, url: str, reason: str) -> None:
+        self._inc("non_article")
+        logger.info("not an article (%s): %s", reason, url)
+        self._remember(url, "non_article")
+
+    def _remember(self, url: str, reason: str) -> None:
+        """An article link that gives no article: the next incremental run does not fetch it."""
+        if self.crawler is not None:
+            seen_store(self.crawler).mark_seen(canonical_url(url), reason)
+
     # -- errors ------------------------------------------------------------------------------
     def request_failed(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
@@ -260,6 +270,8 @@ class PortalSpider(Spider):
             status = failure.value.response.status
             self._inc(f"errors/http_{status}")
             logger.warning("HTTP %s for %s", status, url)
+            if status in (404, 410) and request is not None and request.meta.get(ARTICLE):
+                self._remember(url, f"http_{status}")
         elif failure.check(IgnoreRequest):  # robots.txt forbids it, or --max-pages was reached
             self._inc("ignored")
             logger.info("not fetched: %s (%s)", url, failure.getErrorMessage())
