@@ -40,7 +40,8 @@ from .text import compact, normalize_text
 
 __all__ = ["extract_generic", "extract_generic_bytes"]
 
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+# (collect_ids=False: no xml:id hash table, which nothing here looks up)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False)
 
 _DROP_TAGS = (
     "script",
@@ -1046,7 +1047,11 @@ def _bytes_parser(encoding: str) -> Any:
     parser = _BYTES_PARSERS.get(encoding)
     if parser is None:
         parser = etree.HTMLParser(
-            remove_comments=True, remove_pis=True, default_doctype=False, encoding=_PARSE_BYTES_AS[encoding]
+            remove_comments=True,
+            remove_pis=True,
+            default_doctype=False,
+            collect_ids=False,
+            encoding=_PARSE_BYTES_AS[encoding],
         )
         _BYTES_PARSERS[encoding] = parser
     return parser
