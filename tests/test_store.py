@@ -357,3 +357,25 @@ def test_lookup_with_and_without_precomputed_fingerprint_agree(store: BaseStore)
     assert store.find_duplicate(URL2, OTHER, fingerprint=fingerprint_body(OTHER)) == Match(
         "url", URL, "jl_cri", 1.0
     )
+
+
+def test_mark_seen_url_is_known_but_never_a_first_copy(store: BaseStore) -> None:
+    store.mark_seen("http://x.cn/video.html", "non_article")
+    store.mark_seen("http://x.cn/video.html", "http_404")  # first reason kept, no error
+    assert store.has_url("http://x.cn/video.html")
+    assert len(store) == 0
+    assert store.get("http://x.cn/video.html") is None
+    assert store.find_duplicate("http://x.cn/video.html", ARTICLE) is None
+    # if it turns out to be an article after all, it can be stored
+    store.add(url="http://x.cn/video.html", canonical_url="http://x.cn/video.html", body=ARTICLE, portal="p")
+    assert len(store) == 1
+    assert store.find_duplicate(URL2, ARTICLE) == Match("content", "http://x.cn/video.html", "p", 1.0)
+
+
+def test_sqlite_mark_seen_persists(tmp_path: Path) -> None:
+    path = tmp_path / "seen.sqlite3"
+    with open_store(path) as s:
+        s.mark_seen("http://x.cn/gone.html", "http_404")
+    with open_store(path) as s:
+        assert s.has_url("http://x.cn/gone.html")
+        assert not s.has_url("http://x.cn/other.html")

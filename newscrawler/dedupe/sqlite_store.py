@@ -269,7 +269,8 @@ class SQLiteStore(BaseStore):
         self._begin()
         try:
             # Under the write lock: another process may have added this URL or body meanwhile.
-            if self.has_url(record.canonical_url):
+            # (A URL only marked seen -- mark_seen -- may still become an article.)
+            if conn.execute("SELECT 1 FROM urls WHERE canonical_url = ?", (record.canonical_url,)).fetchone():
                 self._written()
                 return
             hit = self._content_hit(record.content_hash) if signature.size >= MIN_CONTENT_SHINGLES else None
