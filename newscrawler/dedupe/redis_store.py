@@ -7,6 +7,7 @@ Needs the ``redis`` extra (``pip install 'newscrawler[redis]'``). Open it with
 Keys (``P`` = prefix):
 
 * ``P:urls`` hash: canonical URL -> article id (first copies and duplicates alike)
+* ``P:seen`` hash: canonical URL -> reason, for links that gave no article (``mark_seen``)
 * ``P:hashes`` hash: content hash -> article id
 * ``P:a:<id>`` hash: the article's record (``fingerprint`` is the binary signature)
 * ``P:nextid``: the last article id (also the number of articles)

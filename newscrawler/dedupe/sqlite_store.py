@@ -5,6 +5,8 @@ Schema (``PRAGMA user_version`` = 1):
 * ``articles(id, canonical_url, content_hash, fingerprint BLOB, portal, first_url, first_seen)``
   -- one row per article; ``content_hash`` indexed.
 * ``urls(canonical_url PRIMARY KEY, article_id)`` -- every URL added, first copy or duplicate.
+* ``seen_urls(canonical_url PRIMARY KEY, reason, first_seen)`` -- links that gave no article
+  (:meth:`~newscrawler.dedupe.store.BaseStore.mark_seen`): known to ``has_url``, never matched.
 * ``bands(band, article_id, PRIMARY KEY(band, article_id)) WITHOUT ROWID`` -- the LSH band keys of
   each article's MinHash signature. A near-duplicate lookup is one ``band IN (...)`` query, i.e.
   a fixed number of B-tree probes: its cost grows with log(size), not with the size.

@@ -22,7 +22,8 @@ near-duplicates (MinHash LSH bands: a fixed number of index probes, then the few
 verified against :data:`NEAR_DUPLICATE_THRESHOLD`). ``add`` after ``find_duplicate`` on the same
 body reuses that lookup, so the pair costs one lookup. ``add`` of a body that duplicates a
 stored article only records the new URL as an alias of that article (``has_url`` is then true
-for it, so the next run does not download it); the first record is never replaced.
+for it, so the next run does not download it); the first record is never replaced. A link that
+gives no article (a video page, a 404) is remembered with ``mark_seen(canonical_url, reason)``.
 
 Backends: :class:`MemoryStore` (here), :class:`~newscrawler.dedupe.sqlite_store.SQLiteStore`
 (default, one file) and :class:`~newscrawler.dedupe.redis_store.RedisStore` (shared). Pick one
