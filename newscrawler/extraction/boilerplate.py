@@ -262,8 +262,18 @@ def is_boilerplate(paragraph: str, extra_patterns: Sequence[PatternLike] = ()) -
 
 def is_disclaimer_heading(paragraph: str) -> bool:
     """Whether a paragraph opens a copyright/disclaimer block."""
-    text = normalize_text(paragraph)
+    return _is_disclaimer_heading_normalized(normalize_text(paragraph))
+
+
+def _is_disclaimer_heading_normalized(text: str) -> bool:
+    """:func:`is_disclaimer_heading` of a text that is already :func:`normalize_text`-ed."""
     return len(text) <= 200 and bool(_DISCLAIMER_HEAD_RE.search(text))
+
+
+def _reason_normalized(text: str) -> str | None:
+    """:func:`boilerplate_reason` (no extra patterns) of a text that is already
+    :func:`normalize_text`-ed (normalising is idempotent: the result is the same)."""
+    return _builtin_reason(text) if text else None
 
 
 _ORIGINAL_TITLE_RE = re.compile(r"^[【\[（(〔]?\s*原(?:标)?题\s*[:：]\s*(.+?)\s*[】\]）)〕]?\s*$")
@@ -271,7 +281,10 @@ _ORIGINAL_TITLE_RE = re.compile(r"^[【\[（(〔]?\s*原(?:标)?题\s*[:：]\s*(
 
 def parse_original_title(paragraph: str) -> str | None:
     """The title in a ``原题:…`` / ``原标题：…`` / ``【原标题：…】`` line, else ``None``."""
-    text = normalize_text(paragraph)
+    return _parse_original_title_normalized(normalize_text(paragraph))
+
+
+def _parse_original_title_normalized(text: str) -> str | None:
     if len(text) > 200:
         return None
     m = _ORIGINAL_TITLE_RE.match(text)
@@ -319,21 +332,22 @@ def clean_paragraphs(
         text = normalize_text(raw)
         if not text:
             continue
+        # (text is normalised: the *_normalized helpers skip normalising it again)
         if in_disclaimer:
-            if _NUMBERED_RE.match(text) or _LEGAL_RE.search(text) or is_disclaimer_heading(text):
+            if _NUMBERED_RE.match(text) or _LEGAL_RE.search(text) or _is_disclaimer_heading_normalized(text):
                 result.removed.append(("disclaimer", text))
                 continue
             in_disclaimer = False
-        if is_disclaimer_heading(text):
+        if _is_disclaimer_heading_normalized(text):
             in_disclaimer = True
             result.removed.append(("disclaimer", text))
             continue
-        original = parse_original_title(text)
+        original = _parse_original_title_normalized(text)
         if original is not None:
             result.original_title = result.original_title or original
             result.removed.append(("original_title", text))
             continue
-        reason = boilerplate_reason(text)
+        reason = _reason_normalized(text)
         if reason is None and any(p.search(text) for p in extra):
             reason = "extra"
         if reason is not None:

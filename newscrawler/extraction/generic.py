@@ -32,7 +32,12 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from .boilerplate import boilerplate_reason, clean_paragraphs, is_disclaimer_heading
+from .boilerplate import (
+    _is_disclaimer_heading_normalized,
+    _reason_normalized,
+    boilerplate_reason,
+    clean_paragraphs,
+)
 from .bylines import InfoLine, parse_byline, parse_info_line, split_caption_credit, split_trailing_byline
 from .dates import ParsedDate, date_from_url, parse_date
 from .decoding import decode_html
@@ -925,7 +930,7 @@ def _extract(root: Any, url: str | None) -> dict[str, Any]:
                 images.append(last_image)
             continue
         text = block.text
-        if title_el is not None and title and compact(text) == compact(title) and body_chars == 0:
+        if body_chars == 0 and title_el is not None and title and compact(text) == compact(title):
             continue
         if last_image is not None and _is_caption_block(block):
             caption, credit = split_caption_credit(text)
@@ -937,8 +942,9 @@ def _extract(root: Any, url: str | None) -> dict[str, Any]:
         tl = _tlen(text)
         if tl and block.link / tl > 0.55:
             continue
-        reason = boilerplate_reason(text) if body_chars >= 150 else None
-        is_end = body_chars >= 150 and (_END_MARKER_RE.match(text) or is_disclaimer_heading(text))
+        # (block texts are normalised: the *_normalized helpers skip normalising them again)
+        reason = _reason_normalized(text) if body_chars >= 150 else None
+        is_end = body_chars >= 150 and (_END_MARKER_RE.match(text) or _is_disclaimer_heading_normalized(text))
         short_marker = not _PUNCT_RE.search(text[:30]) or len(text) < 40
         if (is_end and (reason == "editor" or short_marker)) or reason == "disclaimer":
             if reason == "editor":
