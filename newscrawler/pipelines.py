@@ -17,7 +17,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawler import steps
-from newscrawler.dedupe.store import Match, SeenStore
+from newscrawler.dedupe.store import BaseStore, Match, SeenStore
 from newscrawler.seen import seen_store
 
 logger = logging.getLogger(__name__)
@@ -97,6 +97,9 @@ class DedupePipeline(_StatsMixin):
         pending = self._pending_urls.get(item["canonical_url"])
         if pending is not None:
             return Match("url", pending["url"], pending["portal"], 1.0)
+        fingerprint = item.get("_fingerprint")
+        if fingerprint is not None and not BaseStore.content_matchable(fingerprint):
+            return None  # a stub body ("视频"): matched by URL only, as in the store
         first = self._pending_hashes.get(item["content_hash"])
         if first is not None:
             return Match("content", first, item.get("portal") or "", 1.0)
