@@ -267,7 +267,9 @@ def _read_meta(root: Any) -> _Meta:
     return _Meta(title_tag or None, metas, ld_dates, ld_title)
 
 
-def _clean_tree(root: Any) -> Any:
+def _clean_tree(root: Any, title_hinted: set[Any] | None = None) -> Any:
+    """Drop scripts, styles, hidden elements and video players; return the body. Elements whose
+    class or id holds "title" are added to ``title_hinted`` (for :func:`_title`)."""
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     body = root.find("body")
     if body is None:
@@ -283,6 +285,8 @@ def _clean_tree(root: Any) -> Any:
         if cls is None and ident is None:
             continue
         hints = f"{cls or ''} {ident or ''}".lower()
+        if title_hinted is not None and "title" in hints:
+            title_hinted.add(el)
         # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
         maybe_player = "play" in hints or "vjs" in hints or "prism" in hints or "video" in hints
         if maybe_player and _PLAYER_HINT_RE.search(hints):
@@ -532,29 +536,29 @@ def _img_src(img: Any, base: str | None) -> str | None:
 def _blocks(nodes: list[Any], base: str | None) -> list[_Block]:
     out: list[_Block] = []
     buf: list[str] = []
+    # (buf empty => no link characters counted since the last flush: flush() runs only if buf)
     state = {"link": 0}
     ctx: list[tuple[bool, bool]] = [(False, False)]
 
     def flush() -> None:
-        if buf:
-            raw = "".join(buf)
-            text = normalize_text(raw)
-            if text:
-                centered, captionish = ctx[-1]
-                out.append(_Block(text=text, link=state["link"], centered=centered, captionish=captionish))
-            buf.clear()
+        text = normalize_text("".join(buf))
+        if text:
+            centered, captionish = ctx[-1]
+            out.append(_Block(text=text, link=state["link"], centered=centered, captionish=captionish))
+        buf.clear()
         state["link"] = 0
 
     def walk(el: Any, in_link: bool) -> None:
         tag = el.tag
-        if not isinstance(tag, str):
-            if el.tail:
-                buf.append(el.tail)
+        if tag.__class__ is not str:
+            tail = el.tail
+            if tail:
+                buf.append(tail)
             return
-        is_block = tag in _BLOCK_TAGS
         pushed = False
-        if is_block:
-            flush()
+        if tag in _BLOCK_TAGS:
+            if buf:
+                flush()
             centered, captionish = ctx[-1]
             align = (el.get("align") or "").lower()
             style = (el.get("style") or "").lower().replace(" ", "")
@@ -567,31 +571,37 @@ def _blocks(nodes: list[Any], base: str | None) -> list[_Block]:
             ctx.append((centered, captionish))
             pushed = True
         if tag == "br":
-            flush()
+            if buf:
+                flush()
         elif tag == "img":
             src = _img_src(el, base)
             if src:
-                flush()
+                if buf:
+                    flush()
                 out.append(_Block(src=src, alt=normalize_text(el.get("alt") or el.get("title") or "")))
         else:
             link_here = in_link or tag == "a"
-            if el.text:
-                buf.append(el.text)
+            text = el.text
+            if text:
+                buf.append(text)
                 if link_here:
-                    state["link"] += _tlen(el.text)
+                    state["link"] += _tlen(text)
             for child in el:
                 walk(child, link_here)
         if pushed:
-            flush()
+            if buf:
+                flush()
             ctx.pop()
-        if el.tail:
-            buf.append(el.tail)
+        tail = el.tail
+        if tail:
+            buf.append(tail)
             if in_link:
-                state["link"] += _tlen(el.tail)
+                state["link"] += _tlen(tail)
 
     for node in nodes:
         walk(node, False)
-        flush()
+        if buf:
+            flush()
     return out
 
 
@@ -632,17 +642,23 @@ class _Ref:
         return 2 * len(ga & self.grams) / (len(ga) + len(self.grams))
 
 
-def _title(body: Any, meta: _Meta) -> tuple[str | None, Any]:
+def _title(body: Any, meta: _Meta, title_hinted: set[Any] | None = None) -> tuple[str | None, Any]:
+    """``title_hinted``: the elements with "title" in their lower-cased class or id, if
+    :func:`_clean_tree` collected them (else they are found here)."""
     og = normalize_text(meta.metas.get("og:title") or meta.metas.get("twitter:title") or "") or None
     tt = meta.title_tag
     refs = [_Ref(r) for r in (og, meta.ld_title, tt) if r]
     candidates: list[tuple[Any, str]] = []
     for el in body.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "font"):
         if el.tag not in ("h1", "h2", "h3"):
-            cls = el.get("class")
-            ident = el.get("id")
-            if not ((cls and "title" in cls.lower()) or (ident and "title" in ident.lower())):
-                continue
+            if title_hinted is not None:
+                if el not in title_hinted:
+                    continue
+            else:
+                cls = el.get("class")
+                ident = el.get("id")
+                if not ((cls and "title" in cls.lower()) or (ident and "title" in ident.lower())):
+                    continue
         text = normalize_text(_text(el))
         if 4 <= _tlen(text) <= 120:
             candidates.append((el, text))
@@ -897,8 +913,9 @@ def _extract(root: Any, url: str | None) -> dict[str, Any]:
         if b.get("href"):
             base = urljoin(url or "", b.get("href"))
             break
-    body = _clean_tree(root)
-    title, title_el = _title(body, meta)
+    title_hinted: set[Any] = set()
+    body = _clean_tree(root, title_hinted)
+    title, title_el = _title(body, meta, title_hinted)
 
     nodes, _ = _main_nodes(body, title_el)
     if title_el is None and nodes:
