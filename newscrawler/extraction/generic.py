@@ -716,6 +716,24 @@ def _spaced_text(el: Any) -> str:
     return normalize_text(" ".join(el.itertext()))
 
 
+def _spaced_text_within(el: Any, limit: int) -> str | None:
+    """:func:`_spaced_text` of ``el`` if it is at most ``limit`` characters long, else None —
+    without joining all the text of a large element: the normalised text of a prefix is never
+    longer than that of the whole, so once a prefix is too long, so is the whole."""
+    parts: list[str] = []
+    size = 0
+    check_at = 2 * limit
+    for part in el.itertext():
+        parts.append(part)
+        size += len(part) + 1
+        if size > check_at:
+            if len(normalize_text(" ".join(parts))) > limit:
+                return None
+            check_at = 2 * size
+    text = normalize_text(" ".join(parts))
+    return text if len(text) <= limit else None
+
+
 def _info_block_text(seg_el: Any, limit: int = 240) -> str:
     """The text of the largest small block (≤ ``limit`` characters) around an info-line node."""
     el = seg_el
@@ -724,8 +742,8 @@ def _info_block_text(seg_el: Any, limit: int = 240) -> str:
         parent = el.getparent()
         if parent is None or parent.tag in ("body", "html"):
             break
-        ptext = _spaced_text(parent)
-        if len(ptext) > limit:
+        ptext = _spaced_text_within(parent, limit)
+        if ptext is None:
             break
         el, text = parent, ptext
     return text
