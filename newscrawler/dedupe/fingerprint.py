@@ -113,10 +113,29 @@ def normalize_for_hash(text: str) -> str:
     last = _LAST_NORMALIZED
     if text is last[0] or (type(text) is str and text == last[0]):
         return last[1]
-    norm = _NON_WORD.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    norm = _NON_WORD.sub("", _nfkc(text or "")).lower()
     if type(text) is str:
         _LAST_NORMALIZED = (text, norm)
     return norm
+
+
+#: Characters of Chinese text that NFKC changes, with their NFKC form (full-width punctuation,
+#: the ideographic space, the ellipsis). Each one decomposes to its replacement, which is already
+#: fully decomposed with combining class 0, so replacing it first leaves NFKD(text), hence
+#: NFKC(text), unchanged; what is left of Chinese text is then usually NFKC already.
+_NFKC_PREMAP = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，：（）！？；．－\u3000…")
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, cheaper when only common punctuation changes."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for char, repl in _NFKC_PREMAP:
+        if char in text:
+            text = text.replace(char, repl)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
 
 
 def content_hash(text: str) -> str:
