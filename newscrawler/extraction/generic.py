@@ -304,9 +304,9 @@ def _clean_tree(root: Any, title_hinted: set[Any] | None = None) -> Any:
 
 
 class _Scorer:
-    """One bottom-up pass: text/link/punctuation totals per element, container scores, and the
-    document position (in non-link characters) of each element and of each container's first
-    scoring paragraph."""
+    """One bottom-up pass: container scores, text/link/punctuation totals (kept for scored
+    elements and ``<p>``/``<center>``, the ones read afterwards), and the document position (in
+    non-link characters) of each element and of each container's first scoring paragraph."""
 
     def __init__(self, title_el: Any = None) -> None:
         self.stats: dict[Any, tuple[int, int, int]] = {}
@@ -367,7 +367,6 @@ class _Scorer:
                         direct_link += tl
                     else:
                         self.cursor += tl
-        self.stats[el] = (total, link, punct)
         if tag in _PARA_TAGS:
             value = self._unit(total, punct, link)
             if value:
@@ -388,6 +387,10 @@ class _Scorer:
                 parent = parent.getparent()
             if value and parent is not None:
                 self._add(parent, value, pos)
+        # totals are read for scored elements and <p>/<center> (see _main_nodes); every score an
+        # element gets comes from its own text or its subtree, so it has it by now
+        if el in self.score or tag == "p" or tag == "center":
+            self.stats[el] = (total, link, punct)
         return total, link, punct
 
     def final(self, el: Any) -> float:
