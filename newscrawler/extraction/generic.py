@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -206,6 +207,13 @@ def _hints(el: Any) -> str:
     if cls is None and ident is None:
         return ""
     return f"{cls or ''} {ident or ''}".lower()
+
+
+@lru_cache(maxsize=8192)
+def _hint_flags(hints: str) -> tuple[bool, bool]:
+    """(bad, good): whether the lower-cased hints match _BAD_HINT_RE / _GOOD_HINT_RE (the same
+    class names recur on many elements and pages)."""
+    return bool(_BAD_HINT_RE.search(hints)), bool(_GOOD_HINT_RE.search(hints))
 
 
 def _is_hidden(el: Any) -> bool:
@@ -399,9 +407,10 @@ class _Scorer:
         s = self.score.get(el, 0.0) * (1.0 - ld)
         hints = _hints(el)
         if hints.strip():
-            if _BAD_HINT_RE.search(hints) and not _GOOD_HINT_RE.search(hints):
+            bad, good = _hint_flags(hints)
+            if bad and not good:
                 s *= 0.6
-            elif _GOOD_HINT_RE.search(hints):
+            elif good:
                 s *= 1.15
         return s
 
@@ -413,7 +422,10 @@ def _bad_region_checker(title_el: Any) -> Any:
 
     def own_bad(el: Any) -> bool:
         hints = _hints(el)
-        if len(hints) < 2 or not _BAD_HINT_RE.search(hints) or _GOOD_HINT_RE.search(hints):
+        if len(hints) < 2:
+            return False
+        bad, good = _hint_flags(hints)
+        if not bad or good:
             return False
         return title_el is None or not _is_descendant(title_el, el)
 
@@ -494,7 +506,7 @@ def _main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], _Scorer]:
             nodes.append(sib)
             continue
         hints = _hints(sib)
-        if len(hints) > 1 and _BAD_HINT_RE.search(hints) and not _GOOD_HINT_RE.search(hints):
+        if len(hints) > 1 and _hint_flags(hints) == (True, False):
             continue  # comments, related news, share bars next to the article
         s = finals.get(sib, 0.0)
         total, link, punct = scorer.stats.get(sib, (0, 0, 0))
