@@ -1,18 +1,22 @@
-"""One benchmark crawl in its own process: ``_crawl_runner.py full|bare PROXY OUT`` prints JSON.
+"""One benchmark crawl in its own process: ``_crawl_runner.py full|workers|bare PROXY OUT [N]``
+prints JSON.
 
-``full`` is the project's crawl (extraction + every pipeline + JSONL feed); ``bare`` is plain
-Scrapy with the same settings, fetching the same pages and following the same links, with no
-extraction, no pipelines and no feed.
+``full`` is the project's crawl (extraction + every pipeline + JSONL feed), inline
+(``EXTRACTION_PROCESSES = 0``); ``workers`` is the same with ``EXTRACTION_PROCESSES = N`` (default
+"auto"); ``bare`` is plain Scrapy with the same settings, fetching the same pages and following the
+same links, with no extraction, no pipelines and no feed. ``peak_rss_mb`` is the sum of the peak
+RSS (VmHWM) of this process and of every process below it (forkserver, workers), read when the
+spider closes.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, signals
@@ -28,7 +32,7 @@ from newscrawler.spiders.portal import PortalSpider
 class BareSpider(PortalSpider):
     """Same link following as PortalSpider; article pages are only scanned for 下一页."""
 
-    def parse_article(self, response: Response, section: str) -> Iterator[Any]:
+    def parse_article(self, response: Response, section: str) -> Iterator[Any]:  # type: ignore[override]
         self._inc("pages/article")
         if not isinstance(response, TextResponse):
             return
@@ -45,8 +49,52 @@ class BareSpider(PortalSpider):
         return iter(())
 
 
+def _peak_rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def peak_rss_mb() -> float:
+    """Peak RSS of this process plus that of each of its descendants (alive now), in MB."""
+    me = os.getpid()
+    return sum(_peak_rss_kb(pid) for pid in [me, *_descendants(me)]) / 1024
+
+
 def main() -> None:
     mode, proxy, out = sys.argv[1:4]
+    processes = sys.argv[4] if len(sys.argv) > 4 else "auto"
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     settings = get_project_settings()
     settings.setdict(
@@ -63,7 +111,8 @@ def main() -> None:
         priority="cmdline",
     )
     portal = get_portal("jl_cri")
-    if mode == "full":
+    if mode in ("full", "workers"):
+        settings.set("EXTRACTION_PROCESSES", processes if mode == "workers" else 0, priority="cmdline")
         settings.set("FEEDS", {out: {"format": "jsonlines", "overwrite": True}}, priority="cmdline")
         spider_cls: type[PortalSpider] = PortalSpider.for_portal(portal)
     else:
@@ -75,9 +124,13 @@ def main() -> None:
 
     def opened(spider: Any) -> None:
         times["start"] = time.perf_counter()
+        times["cpu_start"] = _cpu_seconds(os.getpid())
 
     def closed(spider: Any) -> None:
         times["end"] = time.perf_counter()
+        times["rss"] = peak_rss_mb()  # before the worker pool shuts down
+        times["cpu_main"] = _cpu_seconds(os.getpid()) - times["cpu_start"]
+        times["cpu_children"] = sum(_cpu_seconds(pid) for pid in _descendants(os.getpid()))
 
     crawler.signals.connect(opened, signal=signals.spider_opened)
     crawler.signals.connect(closed, signal=signals.spider_closed)
@@ -94,7 +147,9 @@ def main() -> None:
                 "seconds": seconds,
                 "pages_per_s": pages / seconds if seconds else 0.0,
                 "items": int(stats.get("item_scraped_count", 0)),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "peak_rss_mb": times["rss"],
+                "cpu_main_s": times["cpu_main"],
+                "cpu_children_s": times["cpu_children"],
             }
         )
     )

@@ -23,6 +23,7 @@ from newscrawler.incremental import ARTICLE, LIST_PAGE, NEXT_LIST_PAGE
 from newscrawler.items import article_item
 from newscrawler.portals import PortalDefinition, get_portal
 from newscrawler.seen import seen_store
+from newscrawler.workers import PortalRef, WorkerPool, extract, portal_ref, worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class PortalSpider(Spider):
             raise ValueError("give a portal: scrapy crawl <portal>, or scrapy crawl portal -a url=HOME_URL")
         self.allowed_domains = list(self.portal_def.domains)
         self._home_articles: list[Request] = []
+        #: the portal as the extraction workers get it (see newscrawler.workers.portal_ref)
+        self._portal_ref: PortalRef | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -196,17 +199,31 @@ class PortalSpider(Spider):
             )
 
     # -- articles ----------------------------------------------------------------------------
-    def _extract(self, response: Response) -> PageExtract | None:
+    def _pool(self) -> WorkerPool | None:
+        """The crawl's extraction workers (``EXTRACTION_PROCESSES``), None when they are off."""
+        if self.crawler is None:
+            return None
+        pool = worker_pool(self.crawler)
+        return pool if pool.enabled else None
+
+    async def _extract(self, response: Response) -> PageExtract | None:
+        """The page's raw article: in a worker process when the crawl has them, else inline."""
         try:
-            return extract_page(response.body, response.headers, response.url, self.portal_def)
+            pool = self._pool()
+            if pool is None:
+                return extract_page(response.body, response.headers, response.url, self.portal_def)
+            if self._portal_ref is None:
+                self._portal_ref = portal_ref(self.portal_def)
+            headers = dict(response.headers.items())
+            return await pool.run(extract, response.body, headers, response.url, self._portal_ref)
         except Exception:
             logger.exception("could not extract %s", response.url)
             self._inc("errors/extraction")
             return None
 
-    def parse_article(self, response: Response, section: str | None) -> Iterator[Any]:
+    async def parse_article(self, response: Response, section: str | None) -> AsyncIterator[Any]:
         self._inc("pages/article")
-        page = self._extract(response)
+        page = await self._extract(response)
         if page is None:
             return
         if page.is_article and self.generic and page.generic is not None:
@@ -218,29 +235,29 @@ class PortalSpider(Spider):
             self._not_an_article(response.url, "no article body")
             return
         item = article_item(page, self.portal_def, section)
-        yield from self._continue(item, page, response.url)
+        yield self._continue(item, page)
 
-    def _continue(self, item: dict[str, Any], page: PageExtract, current_url: str) -> Iterator[Any]:
+    def _continue(self, item: dict[str, Any], page: PageExtract) -> Any:
+        """The request for the article's next page, or the item when this page is the last."""
         seen = item.setdefault("_page_urls", [item["url"]])
         next_url = page.next_page_url
         if next_url and next_url not in seen and self.portal_def.owns_url(next_url) and len(seen) < 50:
             seen.append(next_url)
-            yield Request(
+            return Request(
                 next_url,
                 callback=self.parse_article_page,
                 errback=self.article_page_failed,
                 cb_kwargs={"item": item},
                 dont_filter=True,
             )
-        else:
-            yield item
+        return item
 
-    def parse_article_page(self, response: Response, item: dict[str, Any]) -> Iterator[Any]:
+    async def parse_article_page(self, response: Response, item: dict[str, Any]) -> AsyncIterator[Any]:
         self._inc("pages/article_continuation")
-        page = self._extract(response)
+        page = await self._extract(response)
         if page is not None and page.is_article:
             item["_pages"].append(page.blocks)
-            yield from self._continue(item, page, response.url)
+            yield self._continue(item, page)
         else:
             self._inc("errors/article_continuation")
             yield item
