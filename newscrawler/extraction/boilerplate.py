@@ -18,6 +18,7 @@ Rules that match common sentence fragments only fire on short paragraphs (``max_
 # ruff: noqa: E501  (pattern tables of double-width CJK text read better unwrapped)
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -221,9 +222,9 @@ def _required_literals(pattern: str) -> frozenset[str] | None:
     """A set of strings such that every match of ``pattern`` contains at least one of them, or
     None when none is found (then nothing is skipped)."""
     try:
-        from re import _constants as sre
-        from re import _parser as sre_parse
-
+        # (the standard library's own regex parser: private modules, hence the import by name)
+        sre = importlib.import_module("re._constants")
+        sre_parse = importlib.import_module("re._parser")
         return _req_sequence(list(sre_parse.parse(pattern)), sre)
     except Exception:  # an unknown parse tree only disables the shortcut
         return None
