@@ -11,13 +11,13 @@ record cost more than fetching it. With ``EXTRACTION_PROCESSES = N`` (``newscraw
 The main process keeps Scrapy, dedupe against the seen-store, the limit, finalize and the feeds.
 ``0`` runs everything inline (no pool); ``"auto"`` is ``min(4, cpu_count - 1)``.
 
-One :class:`WorkerPool` per crawler (:func:`worker_pool`), started on first use with the
-``forkserver`` method (never ``fork``: the parent runs a reactor and threads), shut down when the
-spider closes. Each worker talks to the crawl over its own socket pair, read and written by the
-asyncio loop (a ``concurrent.futures.ProcessPoolExecutor`` was measured slower than inline: its
-helper threads take the GIL from the reactor thread). If a worker dies the pages in its hands,
-and every later one, are processed inline; the crawl logs it once and counts
-``newscrawler/workers/broken``.
+One :class:`WorkerPool` per crawler (:func:`worker_pool`), started on first use, shut down when
+the spider closes. Each worker is a fresh interpreter (see :func:`_worker_command`; never a bare
+``fork``: the parent runs a reactor and threads) and talks to the crawl over its own socket pair,
+read and written by the asyncio loop (a ``concurrent.futures.ProcessPoolExecutor`` was measured
+slower than inline: its helper threads take the GIL from the reactor thread). If a worker dies
+the pages in its hands, and every later one, are processed inline; the crawl logs it once and
+counts ``newscrawler/workers/broken``.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 import os
 import pickle
 import signal
 import socket
 import struct
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -116,6 +117,8 @@ def _serve(sock: socket.socket) -> None:
     # the reactor have the core (measured: ~+9% pages/s on 2 cores with the mirror server)
     with contextlib.suppress(OSError):
         os.nice(5)
+    import newscrawler.extraction.generic  # noqa: F401  (imported before the first page arrives)
+
     with sock, sock.makefile("rb") as stream:
         while True:
             header = stream.read(_HEADER.size)
@@ -133,6 +136,18 @@ def _serve(sock: socket.socket) -> None:
             sock.sendall(_HEADER.pack(len(payload)) + payload)
 
 
+def _serve_fd(fd: int) -> None:
+    """The worker process's entry point (see :func:`_worker_command`)."""
+    _serve(socket.socket(fileno=fd))
+
+
+def _worker_command(fd: int) -> list[str]:
+    """A fresh interpreter serving the socket inherited as ``fd``: a spawn, never a bare fork of
+    the crawl (it runs a reactor and threads), and unlike ``multiprocessing``'s spawn/forkserver
+    it does not re-import the crawl's ``__main__`` (a script that imports Scrapy, or ``<stdin>``)."""
+    return [sys.executable, "-c", f"from newscrawler.workers import _serve_fd; _serve_fd({fd})"]
+
+
 def _portable(exc: Exception) -> Exception:
     """``exc`` if it survives pickling (not every exception class does), else a RuntimeError."""
     try:
@@ -148,7 +163,11 @@ class _Worker:
     thread never blocks on it, and no helper thread competes with it for the GIL)."""
 
     def __init__(
-        self, process: Any, sock: socket.socket, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        process: subprocess.Popen[bytes],
+        sock: socket.socket,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
     ) -> None:
         self.process = process
         self.sock = sock
@@ -175,14 +194,19 @@ class WorkerPool:
         return self.processes > 0 and not self._broken and not self._closed
 
     async def _start(self) -> list[_Worker]:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["newscrawler.workers", "newscrawler.extraction.generic"])
+        # the workers import newscrawler from where this process does
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p or os.getcwd() for p in sys.path)}
         workers = []
         for _ in range(self.processes):
             parent, child = socket.socketpair()
-            process = context.Process(target=_serve, args=(child,), daemon=True, name="newscrawler-worker")
-            process.start()
-            child.close()
+            with child:
+                process = subprocess.Popen(
+                    _worker_command(child.fileno()),
+                    pass_fds=(child.fileno(),),
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,  # Ctrl-C stops the crawl; the crawl stops its workers
+                )
             reader, writer = await asyncio.open_connection(sock=parent, limit=2**26)
             worker = _Worker(process, parent, reader, writer)
             worker.listener = asyncio.ensure_future(self._listen(worker))
@@ -230,20 +254,21 @@ class WorkerPool:
 
     def _on_broken(self, dead: _Worker) -> None:
         """A worker died: every page in its hands (and, from now on, every page) goes inline."""
-        if not self._broken:
-            self._broken = True
-            logger.error(
-                "an extraction worker process died (exit code %s): processing pages inline from now on",
-                dead.process.exitcode,
-            )
-            if self.stats is not None:
-                self.stats.inc_value("newscrawler/workers/broken")
+        first = not self._broken
+        self._broken = True
         for worker in self._workers or []:
             for future in worker.pending.values():
                 if not future.done():
                     future.set_exception(BrokenProcessPool("worker process died"))
             worker.pending.clear()
         self.shutdown()
+        if first:
+            logger.error(
+                "an extraction worker process died (exit code %s): processing pages inline from now on",
+                dead.process.returncode,
+            )
+            if self.stats is not None:
+                self.stats.inc_value("newscrawler/workers/broken")
 
     def shutdown(self) -> None:
         """Stop the workers: each exits when its socket closes (terminated if it does not)."""
@@ -256,10 +281,11 @@ class WorkerPool:
                 worker.sock.shutdown(socket.SHUT_RDWR)
             worker.writer.close()
         for worker in workers or []:
-            worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.process.terminate()
-                worker.process.join(timeout=5)
+            try:
+                worker.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
 
     def spider_closed(self, spider: Any = None) -> None:
         self._closed = True
