@@ -213,6 +213,12 @@ def cmd_extract_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from newscrawler.schedule import cmd_schedule as run_schedule  # imported only when used
+
+    return int(run_schedule(args))
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from newscrawler.portals import all_portals
 
@@ -266,9 +272,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = sub.add_parser("list", help="list the portals")
     listing.set_defaults(func=cmd_list)
-    from newscrawler.schedule import add_schedule_parser
-
-    add_schedule_parser(sub)
+    schedule = sub.add_parser("schedule", help="run crawls on intervals or cron expressions from a TOML file")
+    schedule.add_argument("schedule", help="the schedule file (see schedule.example.toml)")
+    schedule.add_argument("--once", action="store_true", help="run every job once now, wait for them, exit")
+    schedule.add_argument("--max-runs", type=int, metavar="N", help="start at most N runs in all, then exit")
+    schedule.add_argument("--log-level", default="INFO", help="the scheduler's log level (default: INFO)")
+    schedule.set_defaults(func=cmd_schedule)
     return parser
 
 

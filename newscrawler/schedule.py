@@ -742,26 +742,12 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             signal.signal(sig, handler)
 
 
-def add_schedule_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``schedule`` subcommand to the ``newscrawler`` parser's subparsers."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "schedule", help="run crawls on intervals or cron expressions from a TOML schedule file"
-    )
-    parser.add_argument("schedule", help="the schedule file (see schedule.example.toml)")
-    parser.add_argument("--once", action="store_true", help="run every job once now, wait for them, exit")
-    parser.add_argument("--max-runs", type=int, metavar="N", help="start at most N runs in all, then exit")
-    parser.add_argument("--log-level", default="INFO", help="the scheduler's log level (default: INFO)")
-    parser.set_defaults(func=cmd_schedule)
-    return parser
-
-
 __all__ = [
     "CronExpression",
     "Job",
     "Schedule",
     "ScheduleError",
     "Scheduler",
-    "add_schedule_parser",
     "load_schedule",
     "parse_interval",
     "run_id_for",

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 from cssselect import HTMLTranslator
 from lxml import etree
-from parsel import Selector
+from lxml import html as lxml_html
 
 from newscrawler.extraction.bylines import parse_info_line
 from newscrawler.extraction.dates import parse_date
@@ -71,6 +71,23 @@ class PageExtract:
     #: set when the generic extractor produced the body (then ``blocks`` is empty)
     generic: dict[str, Any] | None = None
     encoding: str = "utf-8"
+
+
+_HTML_PARSER = lxml_html.HTMLParser(recover=True, encoding="utf-8", collect_ids=False)
+
+
+def parse_html(text: str, base_url: str | None = None) -> Any:
+    """An lxml.html tree of a decoded page (an XML declaration or NUL bytes do not stop it)."""
+    data = text.replace("\x00", "").strip().encode("utf-8")
+    root = None
+    if data:
+        try:
+            root = etree.fromstring(data, parser=_HTML_PARSER, base_url=base_url)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            root = None
+    if root is None:
+        root = etree.fromstring(b"<html><body></body></html>", parser=_HTML_PARSER, base_url=base_url)
+    return root
 
 
 @lru_cache(maxsize=512)
@@ -215,7 +232,7 @@ def extract_page(
     text, encoding = decode_html(body, headers)
     if portal is None:
         return _from_generic(text, url, encoding)
-    root = Selector(text=text, type="html", base_url=url).root
+    root = parse_html(text, url)
 
     spec = portal.article
     if portal.non_article_marker and select(root, portal.non_article_marker):
