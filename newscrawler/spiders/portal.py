@@ -9,9 +9,10 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from newscrawler.dedupe.fingerprint import canonical_url
@@ -125,6 +126,10 @@ class PortalSpider(Spider):
 
     def home_failed(self, failure: Failure) -> Iterator[Request]:
         self.request_failed(failure)
+        if failure.check(CannotResolveHostError, DNSLookupError):
+            # the portal's host does not resolve (no network?): its sections will not either
+            logger.error("cannot resolve %s: is the network up?", self.portal_def.home_url)
+            return
         logger.warning("home page failed; using the definition's section URLs")
         yield from self._section_requests(None)
 
