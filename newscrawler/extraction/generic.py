@@ -325,7 +325,102 @@ class _Scorer:
         self.title_start: int | None = None
 
     def run(self, body: Any) -> None:
-        self._visit(body, False)
+        """One walk over ``body`` (``start``/``end`` events of lxml's iterwalk, no recursion):
+        at an element's start its own text is counted, at its end its totals are scored and
+        handed to its parent, followed by its tail (the parent's text). The scores are added in
+        the same order as a recursive post-order visit would add them."""
+        score = self.score
+        stats = self.stats
+        title_el = self.title_el
+        findall = _PUNCT_FINDALL
+        para_tags = _PARA_TAGS
+        inline_tags = _INLINE_TAGS
+        block_tags = _BLOCK_TAGS
+        unit = self._unit
+        add = self._add
+        cursor = 0
+        stack: list[tuple[Any, int, bool, int, int, int, int, int, int]] = []
+        # the element being visited: its tag, document position, whether it is inside a link,
+        # its subtree totals (text, link text, punctuation) and its direct text (own + tails)
+        tag: Any = None
+        pos = 0
+        link_here = False
+        total = link = punct = 0
+        direct_len = direct_punct = direct_link = 0
+        for event, el in etree.iterwalk(body, events=("start", "end")):
+            if event == "start":
+                stack.append(
+                    (tag, pos, link_here, total, link, punct, direct_len, direct_punct, direct_link)
+                )
+                tag = el.tag
+                pos = cursor
+                if el is title_el:
+                    self.title_start = pos
+                link_here = link_here or tag == "a"
+                text = el.text
+                # (length of the stripped text: inner spaces are rare in Chinese and only weigh a
+                # score)
+                if text:
+                    direct_len = len(text.strip())
+                    direct_punct = len(findall(text)) if direct_len else 0
+                else:
+                    direct_len = direct_punct = 0
+                if link_here:
+                    direct_link = direct_len
+                else:
+                    direct_link = 0
+                    cursor += direct_len
+                total, link, punct = direct_len, direct_link, direct_punct
+                continue
+            # end of el: score it
+            if tag in para_tags:
+                if total >= 10:
+                    value = unit(total, punct, link)
+                    if value:
+                        parent = el.getparent()
+                        add(parent, value, pos)
+                        if parent is not None:
+                            add(parent.getparent(), value / 2, pos)
+            elif direct_len >= 10:
+                value = unit(direct_len, direct_punct, direct_link)
+                if tag not in inline_tags:
+                    if value:
+                        add(el, value, pos)
+                        add(el.getparent(), value / 2, pos)
+                else:
+                    # inline wrapper holding bare text (<font>…<br>…</font>): its block container
+                    # owns it
+                    parent = el.getparent()
+                    while parent is not None and parent.tag not in block_tags:
+                        parent = parent.getparent()
+                    if value and parent is not None:
+                        add(parent, value, pos)
+            # totals are read for scored elements and <p>/<center> (see _main_nodes); every
+            # score an element gets comes from its own text or its subtree, so it has it by now
+            if tag == "p" or tag == "center" or el in score:
+                stats[el] = (total, link, punct)
+            ct, cl, cp = total, link, punct
+            tag, pos, link_here, total, link, punct, direct_len, direct_punct, direct_link = stack.pop()
+            if not stack:
+                break  # the end of body itself (its tail is not its text)
+            total += ct
+            link += cl
+            punct += cp
+            tail = el.tail
+            if tail:
+                tl = len(tail.strip())
+                if tl:
+                    tp = len(findall(tail))
+                    total += tl
+                    punct += tp
+                    direct_len += tl
+                    direct_punct += tp
+                    if link_here:
+                        link += tl
+                        direct_link += tl
+                    else:
+                        cursor += tl
+        self.cursor = cursor
 
     def _add(self, el: Any, value: float, pos: int) -> None:
         if el is not None:
@@ -339,67 +434,6 @@ class _Scorer:
             return 0.0
         ld = link / tlen if tlen else 0.0
         return (1.0 + punct + min(tlen / 80.0, 4.0)) * max(0.0, 1.0 - 1.5 * ld)
-
-    def _visit(self, el: Any, in_link: bool) -> tuple[int, int, int]:
-        tag = el.tag
-        pos = self.cursor
-        if el is self.title_el:
-            self.title_start = pos
-        link_here = in_link or tag == "a"
-        text = el.text
-        # (length of the stripped text: inner spaces are rare in Chinese and only weigh a score)
-        direct_len = len(text.strip()) if text else 0
-        direct_punct = len(_PUNCT_FINDALL(text)) if direct_len else 0
-        direct_link = direct_len if link_here else 0
-        if not link_here:
-            self.cursor += direct_len
-        total, link, punct = direct_len, direct_link, direct_punct
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            ct, cl, cp = self._visit(child, link_here)
-            total += ct
-            link += cl
-            punct += cp
-            tail = child.tail
-            if tail:
-                tl = len(tail.strip())
-                if tl:
-                    tp = len(_PUNCT_FINDALL(tail))
-                    total += tl
-                    punct += tp
-                    direct_len += tl
-                    direct_punct += tp
-                    if link_here:
-                        link += tl
-                        direct_link += tl
-                    else:
-                        self.cursor += tl
-        if tag in _PARA_TAGS:
-            value = self._unit(total, punct, link)
-            if value:
-                parent = el.getparent()
-                self._add(parent, value, pos)
-                if parent is not None:
-                    self._add(parent.getparent(), value / 2, pos)
-        elif direct_len >= 10 and tag not in _INLINE_TAGS:
-            value = self._unit(direct_len, direct_punct, direct_link)
-            if value:
-                self._add(el, value, pos)
-                self._add(el.getparent(), value / 2, pos)
-        elif direct_len >= 10:
-            # inline wrapper holding bare text (<font>…<br>…</font>): its block container owns it
-            value = self._unit(direct_len, direct_punct, direct_link)
-            parent = el.getparent()
-            while parent is not None and parent.tag not in _BLOCK_TAGS:
-                parent = parent.getparent()
-            if value and parent is not None:
-                self._add(parent, value, pos)
-        # totals are read for scored elements and <p>/<center> (see _main_nodes); every score an
-        # element gets comes from its own text or its subtree, so it has it by now
-        if el in self.score or tag == "p" or tag == "center":
-            self.stats[el] = (total, link, punct)
-        return total, link, punct
 
     def final(self, el: Any) -> float:
         total, link, _ = self.stats.get(el, (0, 0, 0))

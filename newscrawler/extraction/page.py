@@ -16,9 +16,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
-from cssselect import HTMLTranslator
 from lxml import etree
-from lxml import html as lxml_html
 
 from newscrawler.extraction.bylines import parse_info_line
 from newscrawler.extraction.dates import parse_date
@@ -73,20 +71,31 @@ class PageExtract:
     encoding: str = "utf-8"
 
 
-_HTML_PARSER = lxml_html.HTMLParser(recover=True, encoding="utf-8", collect_ids=False)
+_HTML_PARSERS: list[Any] = []
+
+
+def _html_parser() -> Any:
+    """The lxml.html parser (lxml.html, like cssselect, is imported only for portal pages: the
+    generic extractor needs neither)."""
+    if not _HTML_PARSERS:
+        from lxml import html as lxml_html
+
+        _HTML_PARSERS.append(lxml_html.HTMLParser(recover=True, encoding="utf-8", collect_ids=False))
+    return _HTML_PARSERS[0]
 
 
 def parse_html(text: str, base_url: str | None = None) -> Any:
     """An lxml.html tree of a decoded page (an XML declaration or NUL bytes do not stop it)."""
+    parser = _html_parser()
     data = text.replace("\x00", "").strip().encode("utf-8")
     root = None
     if data:
         try:
-            root = etree.fromstring(data, parser=_HTML_PARSER, base_url=base_url)
+            root = etree.fromstring(data, parser=parser, base_url=base_url)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError):
             root = None
     if root is None:
-        root = etree.fromstring(b"<html><body></body></html>", parser=_HTML_PARSER, base_url=base_url)
+        root = etree.fromstring(b"<html><body></body></html>", parser=parser, base_url=base_url)
     return root
 
 
@@ -94,6 +103,8 @@ def parse_html(text: str, base_url: str | None = None) -> Any:
 def compile_css(css: str) -> etree.XPath:
     """A CSS selector compiled once to an lxml XPath (much cheaper per page than parsel's
     per-call translation)."""
+    from cssselect import HTMLTranslator
+
     return etree.XPath(HTMLTranslator().css_to_xpath(css))
 
 
