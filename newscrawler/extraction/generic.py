@@ -277,6 +277,21 @@ def _read_meta(root: Any) -> _Meta:
     return _Meta(title_tag or None, metas, ld_dates, ld_title)
 
 
+#: (class, id) -> (holds "title", looks like a video player): the same pairs recur on many
+#: elements and pages
+_CLASS_ID_VERDICTS: dict[tuple[str | None, str | None], tuple[bool, bool]] = {}
+
+
+def _class_id_verdict(cls: str | None, ident: str | None) -> tuple[bool, bool]:
+    hints = f"{cls or ''} {ident or ''}".lower()
+    maybe_player = "play" in hints or "vjs" in hints or "prism" in hints or "video" in hints
+    verdict = ("title" in hints, maybe_player and _PLAYER_HINT_RE.search(hints) is not None)
+    if len(_CLASS_ID_VERDICTS) >= 8192:
+        _CLASS_ID_VERDICTS.clear()
+    _CLASS_ID_VERDICTS[(cls, ident)] = verdict
+    return verdict
+
+
 def _clean_tree(root: Any, title_hinted: set[Any] | None = None) -> Any:
     """Drop scripts, styles, hidden elements and video players; return the body. Elements whose
     class or id holds "title" are added to ``title_hinted`` (for :func:`_title`)."""
@@ -285,21 +300,30 @@ def _clean_tree(root: Any, title_hinted: set[Any] | None = None) -> Any:
     if body is None:
         body = root
     doomed = []
+    verdicts = _CLASS_ID_VERDICTS
     for el in body.iter(etree.Element):
-        style = el.get("style")
-        if style and "none" in style and _is_hidden(el):
-            doomed.append(el)
+        # (one keys() call instead of three get() calls: most elements have no attribute or
+        # only one of the three)
+        keys = el.keys()
+        if not keys:
             continue
-        cls = el.get("class")
-        ident = el.get("id")
+        if "style" in keys:
+            style = el.get("style")
+            if style and "none" in style and _is_hidden(el):
+                doomed.append(el)
+                continue
+        cls = el.get("class") if "class" in keys else None
+        ident = el.get("id") if "id" in keys else None
         if cls is None and ident is None:
             continue
-        hints = f"{cls or ''} {ident or ''}".lower()
-        if title_hinted is not None and "title" in hints:
+        verdict = verdicts.get((cls, ident))
+        if verdict is None:
+            verdict = _class_id_verdict(cls, ident)
+        title_hint, maybe_player = verdict
+        if title_hinted is not None and title_hint:
             title_hinted.add(el)
         # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
-        maybe_player = "play" in hints or "vjs" in hints or "prism" in hints or "video" in hints
-        if maybe_player and _PLAYER_HINT_RE.search(hints):
+        if maybe_player:
             text = _text(el)
             if _tlen(text) < 200 or len(_PUNCT_RE.findall(text)) < 3:
                 doomed.append(el)
@@ -1117,17 +1141,23 @@ def extract_generic_bytes(
     """Decode (see :func:`~newscrawler.extraction.decoding.decode_html`) and :func:`extract_generic`;
     the result also carries ``encoding``."""
     text, encoding = decode_html(body, headers)
+    result = extract_generic_decoded(body, text, encoding, url)
+    result["encoding"] = encoding
+    return result
+
+
+def extract_generic_decoded(body: bytes, text: str, encoding: str, url: str | None = None) -> dict[str, Any]:
+    """:func:`extract_generic` of ``text``, the page ``body`` decoded as ``encoding`` (by
+    :func:`~newscrawler.extraction.decoding.decode_html`)."""
     root = None
     if encoding in _PARSE_BYTES_AS and "\ufffd" not in text and not body.startswith(_BOM_UTF8):
-        # lxml parses the bytes directly (it would re-encode a str first); the decoding above
-        # has already checked that they are clean in this encoding
+        # lxml parses the bytes directly (it would re-encode a str first); the decoding has
+        # already checked that they are clean in this encoding
         try:
             root = etree.fromstring(body, parser=_bytes_parser(encoding))
         except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError):
             root = None
-    result = _extract(root if root is not None else _parse(text), url)
-    result["encoding"] = encoding
-    return result
+    return _extract(root if root is not None else _parse(text), url)
 
 
 _BOM_UTF8 = b"\xef\xbb\xbf"

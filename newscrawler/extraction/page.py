@@ -242,14 +242,14 @@ def extract_page(
     empty (and the whole page, without a definition) comes from the generic extractor."""
     text, encoding = decode_html(body, headers)
     if portal is None:
-        return _from_generic(text, url, encoding)
+        return _from_generic(body, text, url, encoding)
     root = parse_html(text, url)
 
     spec = portal.article
     if portal.non_article_marker and select(root, portal.non_article_marker):
         return PageExtract(url=url, is_article=False, encoding=encoding)
     if not spec.body:
-        page = _from_generic(text, url, encoding)
+        page = _from_generic(body, text, url, encoding)
         page.section = _css_text(root, spec.breadcrumb_section)
         return page
     body_nodes = select(root, spec.body)
@@ -293,10 +293,10 @@ def extract_page(
     return page
 
 
-def _from_generic(text: str, url: str, encoding: str) -> PageExtract:
-    from newscrawler.extraction.generic import extract_generic
+def _from_generic(body: bytes, text: str, url: str, encoding: str) -> PageExtract:
+    from newscrawler.extraction.generic import extract_generic_decoded
 
-    result = extract_generic(text, url)
+    result = extract_generic_decoded(body, text, encoding, url)
     return PageExtract(
         url=url,
         is_article=bool(result.get("body")),
