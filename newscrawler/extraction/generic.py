@@ -373,9 +373,7 @@ class _Scorer:
         direct_len = direct_punct = direct_link = 0
         for event, el in etree.iterwalk(body, events=("start", "end")):
             if event == "start":
-                stack.append(
-                    (tag, pos, link_here, total, link, punct, direct_len, direct_punct, direct_link)
-                )
+                stack.append((tag, pos, link_here, total, link, punct, direct_len, direct_punct, direct_link))
                 tag = el.tag
                 pos = cursor
                 if el is title_el:
