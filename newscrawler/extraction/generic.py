@@ -292,44 +292,79 @@ def _class_id_verdict(cls: str | None, ident: str | None) -> tuple[bool, bool]:
     return verdict
 
 
-def _clean_tree(root: Any, title_hinted: set[Any] | None = None) -> Any:
-    """Drop scripts, styles, hidden elements and video players; return the body. Elements whose
-    class or id holds "title" are added to ``title_hinted`` (for :func:`_title`)."""
+#: Title candidates (see :func:`_title`): headings, and these elements when their class or id
+#: holds "title".
+_TITLE_HEADINGS = frozenset({"h1", "h2", "h3"})
+_TITLE_HINTED_TAGS = frozenset({"div", "p", "span", "td", "strong", "font"})
+
+
+def _clean_tree(root: Any, title_candidates: list[Any] | None = None) -> Any:
+    """Drop scripts, styles, hidden elements and video players; return the body.
+
+    ``title_candidates``, if given, receives in document order the elements of the cleaned body
+    that :func:`_title` considers: ``h1``–``h3``, and ``div``/``p``/``span``/``td``/``strong``/
+    ``font`` elements whose class or id holds "title".
+    """
     etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
     body = root.find("body")
     if body is None:
         body = root
     doomed = []
     verdicts = _CLASS_ID_VERDICTS
+    # inside the subtree of a doomed element, nothing is looked at (it leaves the body whole):
+    # the walk resumes at ``resume_at``, the first element after that subtree
+    resume_at: Any = None
     for el in body.iter(etree.Element):
+        if resume_at is not None:
+            if el is not resume_at:
+                continue
+            resume_at = None
         # (one keys() call instead of three get() calls: most elements have no attribute or
         # only one of the three)
         keys = el.keys()
-        if not keys:
+        title_hint = doom = False
+        if keys:
+            if "style" in keys:
+                style = el.get("style")
+                doom = bool(style) and "none" in style and _is_hidden(el)
+            cls = el.get("class") if "class" in keys else None
+            ident = el.get("id") if "id" in keys else None
+            if not doom and (cls is not None or ident is not None):
+                verdict = verdicts.get((cls, ident))
+                if verdict is None:
+                    verdict = _class_id_verdict(cls, ident)
+                title_hint, maybe_player = verdict
+                # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
+                if maybe_player:
+                    text = _text(el)
+                    doom = _tlen(text) < 200 or len(_PUNCT_RE.findall(text)) < 3
+        if doom:
+            doomed.append(el)
+            if el is body:
+                continue  # (a hidden <body> is dropped from <html> but still read)
+            resume_at = _next_after_subtree(el, body)
+            if resume_at is None:
+                break
             continue
-        if "style" in keys:
-            style = el.get("style")
-            if style and "none" in style and _is_hidden(el):
-                doomed.append(el)
-                continue
-        cls = el.get("class") if "class" in keys else None
-        ident = el.get("id") if "id" in keys else None
-        if cls is None and ident is None:
-            continue
-        verdict = verdicts.get((cls, ident))
-        if verdict is None:
-            verdict = _class_id_verdict(cls, ident)
-        title_hint, maybe_player = verdict
-        if title_hinted is not None and title_hint:
-            title_hinted.add(el)
-        # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
-        if maybe_player:
-            text = _text(el)
-            if _tlen(text) < 200 or len(_PUNCT_RE.findall(text)) < 3:
-                doomed.append(el)
+        if title_candidates is not None:
+            tag = el.tag
+            if tag in _TITLE_HEADINGS or (title_hint and tag in _TITLE_HINTED_TAGS):
+                title_candidates.append(el)
     for el in doomed:
         _drop(el)
     return body
+
+
+def _next_after_subtree(el: Any, top: Any) -> Any:
+    """The first element after ``el``'s subtree in document order, within ``top`` (None: none)."""
+    while el is not None and el is not top:
+        nxt = el.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is not None:
+            return nxt
+        el = el.getparent()
+    return None
 
 
 # --------------------------------------------------------------------------- content scoring
@@ -715,23 +750,20 @@ class _Ref:
         return 2 * len(ga & self.grams) / (len(ga) + len(self.grams))
 
 
-def _title(body: Any, meta: _Meta, title_hinted: set[Any] | None = None) -> tuple[str | None, Any]:
-    """``title_hinted``: the elements with "title" in their lower-cased class or id, if
-    :func:`_clean_tree` collected them (else they are found here)."""
+def _title(body: Any, meta: _Meta, title_elements: list[Any] | None = None) -> tuple[str | None, Any]:
+    """``title_elements``: the candidate elements, if :func:`_clean_tree` collected them (else
+    they are found here)."""
     og = normalize_text(meta.metas.get("og:title") or meta.metas.get("twitter:title") or "") or None
     tt = meta.title_tag
     refs = [_Ref(r) for r in (og, meta.ld_title, tt) if r]
     candidates: list[tuple[Any, str]] = []
-    for el in body.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong", "font"):
-        if el.tag not in ("h1", "h2", "h3"):
-            if title_hinted is not None:
-                if el not in title_hinted:
-                    continue
-            else:
-                cls = el.get("class")
-                ident = el.get("id")
-                if not ((cls and "title" in cls.lower()) or (ident and "title" in ident.lower())):
-                    continue
+    if title_elements is None:
+        title_elements = [
+            el
+            for el in body.iter("h1", "h2", "h3", *_TITLE_HINTED_TAGS)
+            if el.tag in _TITLE_HEADINGS or "title" in _hints(el)
+        ]
+    for el in title_elements:
         text = normalize_text(_text(el))
         if 4 <= _tlen(text) <= 120:
             candidates.append((el, text))
@@ -1004,9 +1036,9 @@ def _extract(root: Any, url: str | None) -> dict[str, Any]:
         if b.get("href"):
             base = urljoin(url or "", b.get("href"))
             break
-    title_hinted: set[Any] = set()
-    body = _clean_tree(root, title_hinted)
-    title, title_el = _title(body, meta, title_hinted)
+    title_elements: list[Any] = []
+    body = _clean_tree(root, title_elements)
+    title, title_el = _title(body, meta, title_elements)
 
     nodes, _ = _main_nodes(body, title_el)
     if title_el is None and nodes:
