@@ -385,12 +385,15 @@ def _simhash_from_hashes(hashes: set[int]) -> str:
     # one byte of every hash side by side in a big integer; bit ``bit`` of each of those bytes,
     # masked out and counted, is the number of hashes with that bit set
     ones = int.from_bytes(b"\x01" * n, "little")
+    masks = [ones << bit for bit in range(8)]
+    half = n // 2  # (a bit is set where more than half of the hashes have it)
     result = 0
     for byte_pos in range(8):
         column = int.from_bytes(data[byte_pos::8], "little")
+        shift = byte_pos * 8
         for bit in range(8):
-            if 2 * ((column >> bit) & ones).bit_count() > n:
-                result |= 1 << (byte_pos * 8 + bit)
+            if (column & masks[bit]).bit_count() > half:
+                result |= 1 << (shift + bit)
     return f"{result:016x}"
 
 

@@ -180,6 +180,24 @@ def _text(el: Any) -> str:
     return "".join(el.itertext())
 
 
+def _text_within(el: Any, limit: int) -> str | None:
+    """``normalize_text(_text(el))`` if it has at most ``limit`` non-whitespace characters, else
+    None — without joining all the text of a large element (a prefix never has more of them than
+    the whole)."""
+    parts: list[str] = []
+    size = 0
+    check_at = 2 * limit
+    for part in el.itertext():
+        parts.append(part)
+        size += len(part)
+        if size > check_at:
+            if _tlen(normalize_text("".join(parts))) > limit:
+                return None
+            check_at = 2 * size
+    text = normalize_text("".join(parts))
+    return text if _tlen(text) <= limit else None
+
+
 def _drop(el: Any) -> None:
     """Remove an element but keep its tail text."""
     parent = el.getparent()
@@ -764,8 +782,8 @@ def _title(body: Any, meta: _Meta, title_elements: list[Any] | None = None) -> t
             if el.tag in _TITLE_HEADINGS or "title" in _hints(el)
         ]
     for el in title_elements:
-        text = normalize_text(_text(el))
-        if 4 <= _tlen(text) <= 120:
+        text = _text_within(el, 120)
+        if text is not None and _tlen(text) >= 4:
             candidates.append((el, text))
             if len(candidates) > 60:
                 break
@@ -988,11 +1006,11 @@ def _lines_after_title(anchor: Any) -> list[str]:
         for _ in range(5):
             if nxt is None:
                 break
-            t = normalize_text(_text(nxt))
+            t = _text_within(nxt, 240)
+            if t is None:
+                break  # (a large block: the article itself, not an info line)
             if t and len(t) <= 240 and (_LABEL_HINT_RE.search(t) or split_trailing_byline(t)[1]):
                 out.append(t)
-            if _tlen(t) > 240:
-                break
             nxt = nxt.getnext()
         el = el.getparent()
         hops += 1
