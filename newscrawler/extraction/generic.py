@@ -659,12 +659,25 @@ def _img_src(img: Any, base: str | None) -> str | None:
     return urljoin(base, src) if base else src
 
 
+#: (class, id) -> whether they look like a caption's (_CAPTION_HINT_RE), memoised
+_CAPTION_VERDICTS: dict[tuple[str | None, str | None], bool] = {}
+
+
+def _caption_verdict(cls: str | None, ident: str | None) -> bool:
+    verdict = _CAPTION_HINT_RE.search(f"{cls or ''} {ident or ''}".lower()) is not None
+    if len(_CAPTION_VERDICTS) >= 8192:
+        _CAPTION_VERDICTS.clear()
+    _CAPTION_VERDICTS[(cls, ident)] = verdict
+    return verdict
+
+
 def _blocks(nodes: list[Any], base: str | None) -> list[_Block]:
     out: list[_Block] = []
     buf: list[str] = []
     # (buf empty => no link characters counted since the last flush: flush() runs only if buf)
     state = {"link": 0}
     ctx: list[tuple[bool, bool]] = [(False, False)]
+    caption_verdicts = _CAPTION_VERDICTS
 
     def flush() -> None:
         text = normalize_text("".join(buf))
@@ -686,14 +699,25 @@ def _blocks(nodes: list[Any], base: str | None) -> list[_Block]:
             if buf:
                 flush()
             centered, captionish = ctx[-1]
-            align = (el.get("align") or "").lower()
-            style = (el.get("style") or "").lower().replace(" ", "")
+            align = el.get("align")
+            align = align.lower() if align else ""
+            style = el.get("style")
+            style = style.lower().replace(" ", "") if style else ""
             if tag == "center" or align == "center" or "text-align:center" in style:
                 centered = True
             elif align in ("left", "justify") or "text-align:left" in style or "text-align:justify" in style:
                 centered = False
-            if tag == "figcaption" or _CAPTION_HINT_RE.search(_hints(el)):
+            if tag == "figcaption":
                 captionish = True
+            else:
+                cls = el.get("class")
+                ident = el.get("id")
+                if cls is not None or ident is not None:
+                    hinted = caption_verdicts.get((cls, ident))
+                    if hinted is None:
+                        hinted = _caption_verdict(cls, ident)
+                    if hinted:
+                        captionish = True
             ctx.append((centered, captionish))
             pushed = True
         if tag == "br":
