@@ -19,14 +19,13 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-import sys
-import types
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as _w3lib_canonicalize_url
 
 __all__ = [
     "BANDS",
@@ -49,45 +48,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------------------------
 # URLs
-
-
-def _import_w3lib_canonicalize_url() -> Callable[..., str]:
-    """``w3lib.url.canonicalize_url``, imported without loading ``urllib.request`` if that is not
-    loaded yet.
-
-    w3lib.url imports urllib.request (and with it http.client, email, ssl, socket: ~15 ms, a
-    large share of the start-up of ``newscrawler extract-batch``) for one name, ``pathname2url``,
-    used only by its ``path_to_file_uri``. While w3lib.url is imported, a stand-in module supplies
-    that name as a function that imports the real one when it is first called; the stand-in is
-    removed right after, so any later ``import urllib.request`` loads the real module. Should
-    w3lib ever need more of urllib.request, the plain import is used.
-    """
-    if "urllib.request" in sys.modules or "w3lib.url" in sys.modules:
-        from w3lib.url import canonicalize_url
-
-        return canonicalize_url
-
-    def pathname2url(*args: Any, **kwargs: Any) -> Any:
-        from urllib.request import pathname2url as real
-
-        return real(*args, **kwargs)
-
-    stand_in = types.ModuleType("urllib.request")
-    setattr(stand_in, "pathname2url", pathname2url)  # noqa: B010
-    sys.modules["urllib.request"] = stand_in
-    try:
-        import w3lib.url  # noqa: F401  (loaded here, read below)
-    except ImportError:
-        pass
-    finally:
-        if sys.modules.get("urllib.request") is stand_in:
-            del sys.modules["urllib.request"]
-    from w3lib.url import canonicalize_url  # (the plain import, if the one above failed)
-
-    return canonicalize_url
-
-
-_w3lib_canonicalize_url = _import_w3lib_canonicalize_url()
 
 #: Query parameters that only track where a click came from; removed from canonical URLs.
 TRACKING_PARAMS = frozenset({"spm", "from"})
