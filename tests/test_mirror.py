@@ -79,3 +79,15 @@ def test_not_a_mirror_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "mirror.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(MirrorError, match="not a valid mirror manifest"):
         Mirror(tmp_path)
+
+
+def test_delay_makes_an_entry_answer_late(mirror_dir: Path) -> None:
+    import time
+
+    manifest = json.loads((mirror_dir / "mirror.json").read_text(encoding="utf-8"))
+    manifest["entries"][0]["delay"] = 0.3
+    (mirror_dir / "mirror.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with MirrorServer(mirror_dir) as server:
+        started = time.monotonic()
+        assert proxy_get(server, "http://demo.example/a.html")[0] == 200
+        assert time.monotonic() - started >= 0.3

@@ -38,9 +38,9 @@ SLUGS = ["yw", "csyy", "lwzjl", "zgzg", "sp", "yc", "rdzt", "tscy", "szxw"]
 
 
 # -- a tiny generated jl_cri mirror ------------------------------------------------------------
-def make_mirror(root: Path, label: str, count: int) -> list[str]:
+def make_mirror(root: Path, label: str, count: int, delay: float = 0.0) -> list[str]:
     """Write a jl_cri-shaped mirror of ``count`` articles (all in 要闻) under ``root``; return
-    their titles."""
+    their titles. ``delay``: every page answers after that many seconds."""
     entries: list[dict[str, Any]] = []
 
     def page(url: str, name: str, html: str) -> None:
@@ -53,6 +53,7 @@ def make_mirror(root: Path, label: str, count: int) -> list[str]:
                 "file": f"site/{name}",
                 "status": 200,
                 "headers": {"Content-Type": "text/html; charset=utf-8"},
+                "delay": delay,
             }
         )
 
@@ -512,10 +513,12 @@ mirror = "missing"
     assert "Spider closed (finished)" in Path(runs["jl_cri"]["log"]).read_text(encoding="utf-8")
 
 
-def start_slow_crawl(tmp_path: Path, processes: list, delay: float) -> subprocess.Popen[str]:
-    """A scheduler running one crawl of 30 articles, one request at a time; returns once the
-    crawl's spider is open."""
-    make_mirror(tmp_path / "mirror", "丁", 30)
+def start_slow_crawl(
+    tmp_path: Path, processes: list, delay: float, latency: float = 0.0
+) -> subprocess.Popen[str]:
+    """A scheduler running one crawl of 30 articles, one request at a time (``delay`` between
+    requests, each page answering after ``latency`` s); returns once the crawl's spider is open."""
+    make_mirror(tmp_path / "mirror", "丁", 30, delay=latency)
     schedule = write(
         tmp_path,
         f"""
@@ -552,7 +555,8 @@ def test_sigterm_lets_the_running_crawl_finish_cleanly(tmp_path: Path, processes
 
 
 def test_a_second_signal_ends_the_crawls(tmp_path: Path, processes: list) -> None:
-    proc = start_slow_crawl(tmp_path, processes, 2)  # a graceful stop would wait for a 2 s delay
+    # every page takes 3 s to answer: a request is always in flight, and a graceful stop waits for it
+    proc = start_slow_crawl(tmp_path, processes, 0, latency=3)
     proc.send_signal(signal.SIGINT)
     time.sleep(0.2)
     started = time.monotonic()

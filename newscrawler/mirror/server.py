@@ -9,7 +9,8 @@ A mirror is a folder with ``mirror.json``::
 
 The crawl uses the server as its HTTP proxy, so every request and every record keeps the live
 portal's URLs. A URL missing from the mirror answers 404; ``fail_first: N`` makes an entry answer
-500 to its first N requests (to exercise retries). Bodies are served as raw bytes, exactly as
+500 to its first N requests (to exercise retries); ``delay: S`` makes it answer after S seconds
+(a slow server, to test stops and timeouts). Bodies are served as raw bytes, exactly as
 saved: a GBK page stays GBK.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +40,7 @@ class MirrorEntry:
     status: int
     headers: dict[str, str]
     fail_first: int = 0
+    delay: float = 0.0
 
 
 def normalize_mirror_url(url: str) -> str:
@@ -69,6 +72,7 @@ class Mirror:
                 status=int(raw.get("status", 200)),
                 headers=dict(raw.get("headers") or {}),
                 fail_first=int(raw.get("fail_first", 0)),
+                delay=float(raw.get("delay", 0.0)),
             )
             self.entries[normalize_mirror_url(entry.url)] = entry
         self._failures: dict[str, int] = {}
@@ -80,6 +84,8 @@ class Mirror:
         entry = self.entries.get(key)
         if entry is None:
             return 404, {"Content-Type": "text/html"}, b"<html><body>404 Not Found</body></html>"
+        if entry.delay > 0:
+            time.sleep(entry.delay)  # one handler thread per request: others are not held up
         with self._lock:
             failed = self._failures.get(key, 0)
             if failed < entry.fail_first:
