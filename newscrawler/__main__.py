@@ -1,5 +1,3 @@
-import sys
+from newscrawler.cli import run
 
-from newscrawler.cli import main
-
-sys.exit(main())
+run()

@@ -281,20 +281,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+#: Commands that run no threads and hold no resources but stdout and stderr: once their output is
+#: flushed, the console entry point may leave with ``os._exit`` (see :func:`run`).
+_QUICK_EXIT_COMMANDS = frozenset({"extract", "extract-batch", "list"})
+
+
+def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status.
+
+    ``quick_exit``: after a command of ``_QUICK_EXIT_COMMANDS``, flush stdout and stderr and end
+    the process at once with ``os._exit`` instead of returning. Tearing down the interpreter
+    (freeing every module, compiled pattern and cached object one by one) is about 15 ms, a
+    few percent of an ``extract-batch`` of a hundred pages. Only the console entry point asks
+    for it; a caller of ``main()`` always gets the status back.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "crawl" and args.output and args.overwrite_output:
         parser.error("give -o or -O, not both")
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        status = EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    if quick_exit and args.command in _QUICK_EXIT_COMMANDS:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # (a closed pipe: leave the normal way, which reports it)
+            return status
+        os._exit(status)
+    return status
+
+
+def run() -> None:
+    """The ``newscrawler`` console script and ``python -m newscrawler``."""
+    sys.exit(main(quick_exit=True))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -36,6 +36,8 @@ def extract_record(
     if not page.is_article:
         raise Rejected("non_article", "not an article page (no article body found)")
     item = article_item(page, portal, section)
+    if not url:
+        item["url"] = None  # (not "about:blank": a page without a URL has no canonical URL)
     seen = [page.url]
     while (
         fetch is not None and page.next_page_url and page.next_page_url not in seen and len(seen) < MAX_PAGES

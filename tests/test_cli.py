@@ -76,11 +76,17 @@ def test_extract_batch(tmp_path: Path) -> None:
         json.dumps({"id": "ref", "path": str(page), "url": url})
         + "\n"
         + json.dumps({"id": "gone", "path": str(tmp_path / "missing.html"), "url": None})
+        + "\n"
+        + json.dumps({"id": "no-url", "path": str(page), "url": ""})
         + "\n",
         encoding="utf-8",
     )
+    # (the console entry leaves with os._exit after a batch: every line must be out by then)
     proc = run_cli("extract-batch", str(manifest))
     assert proc.returncode == 0, proc.stderr
-    ref, gone = (json.loads(line) for line in proc.stdout.splitlines())
+    ref, gone, no_url = (json.loads(line) for line in proc.stdout.splitlines())
     assert ref["id"] == "ref" and ref["source"] == "吉林日报"
+    assert ref["canonical_url"] == url
     assert gone["id"] == "gone" and "no such file" in gone["error"]
+    assert no_url["title"] == ref["title"]
+    assert no_url["url"] is None and no_url["canonical_url"] is None
