@@ -48,6 +48,77 @@ def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
 
 
+# Characters the generated URLs are made of: every one the plain-URL shortcut accepts somewhere,
+# and many it must hand over to w3lib (escapes, ';', spaces, non-ASCII, brackets, '#', '?', '.').
+_URL_ALPHABET = "aZ09-._~!$&'()*+,=:@/;%?#[]|\"<>^`{} \t\\吉é\u3000"
+_PLAIN_ALPHABET = "aZ09-._~!$&'()*+,=:@/%%%2fF3bBE5z[]|\"<>吉é"
+
+
+def _generated_urls(count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    hosts = [
+        "jl.cri.cn",
+        "WWW.Xinhua.ORG",
+        "a-b.example",
+        "x.cn:80",
+        "x.cn:080",
+        "x.cn:8443",
+        "x.cn:99999",
+        "xn--fiqs8s.cn",
+        "XN--fiqs8s.cn",
+        "-a.cn",
+        "a..cn",
+        "a.cn.",
+        "u@a.cn",
+        "[::1]",
+        "例子.cn",
+        "1.2.3.4",
+        "a.cn:",
+    ]
+    urls = []
+    for _ in range(count):
+        alphabet = rng.choice([_URL_ALPHABET, _PLAIN_ALPHABET, _PLAIN_ALPHABET])
+
+        def chunk(n: int, alphabet: str = alphabet) -> str:
+            return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, n)))
+
+        path = rng.choice(
+            ["", "/", "/2020/06/04/a.html", "/./a", "/a/../b", "/a/.", "/a;p", "/%2E/a", "/%7e%41%e5%90%89"]
+        ) + chunk(8)
+        query = rng.choice(
+            ["", "?", "?b=2&a=1", "?a&&b=", "?x=1=2", "?q=a+b", "?q=%E5", "?q=%zz&p=%4", "?%3D=%26"]
+        ) + chunk(8)
+        scheme = rng.choice(["http", "https", "HTTP", "ftp"])
+        urls.append(f"{scheme}://{rng.choice(hosts)}{path}{query}")
+    return urls
+
+
+def test_plain_url_shortcut_spells_what_w3lib_does() -> None:
+    """canonical_url() skips w3lib for plain URLs: on those, both must agree character for
+    character (checked on generated URLs, most of them plain in part only)."""
+    from w3lib.url import canonicalize_url
+
+    from newscrawler.dedupe.fingerprint import _plain_canonical
+
+    shortcut = 0
+    known = [
+        "http://jl.cri.cn/20200604/ad5c3ea4-0b57-4a4e-9b96-2b1a6e1c2b3e.html",
+        "http://mp.weixin.qq.com/s?__biz=MzAxMzgxNzUxOA==&mid=2650804290&idx=8&sn=d625de357b5",
+        "http://www.news.cn/politics/2023-12/01/c_1130001234.htm",
+        "https://www.tqxz.com/zgls/9291.html?a=(1)&b=x*y&c=a/b:c@d",
+        "https://hk.news.yahoo.com/義大利公開賽-茲韋列夫封王-060502643.html",
+        "https://baike.baidu.com/item/%E8%94%A1%E5%81%A5%E9%9B%85/1?fromtitle=%E9%9B%84&fromid=63952189",
+    ]
+    for url in [*_generated_urls(20000, seed=7), *known]:
+        plain = _plain_canonical(url)
+        if plain is not None:
+            shortcut += 1
+            assert plain == canonicalize_url(url, keep_fragments=False), url
+    assert shortcut > 500  # (the shortcut is exercised, not just the fallback)
+
+
 def test_canonical_url_is_idempotent() -> None:
     url = "HTTP://Www.Cnjiwang.com:80/jl/202006/t2020_1.html?utm_campaign=x&page=2#p"
     once = canonical_url(url)
