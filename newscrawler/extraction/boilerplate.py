@@ -42,17 +42,34 @@ __all__ = [
 PatternLike = str | re.Pattern[str]
 
 
-@dataclass(frozen=True)
 class Rule:
-    """One boilerplate pattern: fires when ``pattern`` is found in a paragraph of ≤ ``max_len`` chars."""
+    """One boilerplate pattern: fires when ``pattern`` is found in a paragraph of ≤ ``max_len`` chars.
 
-    reason: str
-    pattern: re.Pattern[str]
-    max_len: int = 400
+    The pattern is compiled when first needed: the literal prefilters (below) decide most
+    paragraphs without it, and compiling every rule costs a batch's start-up time.
+    """
+
+    __slots__ = ("_compiled", "max_len", "reason", "source")
+
+    def __init__(self, reason: str, source: str, max_len: int = 400) -> None:
+        self.reason = reason
+        self.source = source
+        self.max_len = max_len
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self.source)
+        return compiled
+
+    def __repr__(self) -> str:
+        return f"Rule({self.reason!r}, {self.source!r}, {self.max_len})"
 
 
 def _r(reason: str, pattern: str, max_len: int = 400) -> Rule:
-    return Rule(reason, re.compile(pattern), max_len)
+    return Rule(reason, pattern, max_len)
 
 
 _LBR = r"[【\[（(〔]?\s*"
@@ -188,32 +205,23 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
 )
 
 
-#: Two one-pass prefilters (compiling one per length limit costs more at import than it saves):
-#: every rule for short paragraphs, the rules meant for longer ones for the rest.
+#: Every rule applies to short paragraphs, the rules meant for longer ones to the rest (two
+#: literal prefilters, see below: one per length limit would cost more to compile than it saves).
 _SHORT = 60
 _LONG_RULES = tuple(rule for rule in BOILERPLATE_RULES if rule.max_len > _SHORT)
-_ANY_RE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in BOILERPLATE_RULES))
-_ANY_LONG_RE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in _LONG_RULES))
 _MAX_LEN = max(rule.max_len for rule in BOILERPLATE_RULES)
 
 
-def _rules_for(n: int) -> tuple[tuple[Rule, ...], re.Pattern[str]] | None:
-    if n <= _SHORT:
-        return BOILERPLATE_RULES, _ANY_RE
-    if n <= _MAX_LEN:
-        return _LONG_RULES, _ANY_LONG_RE
-    return None
-
-
-# --- a literal prefilter in front of the prefilters
+# --- literal prefilters
 #
-# The alternations above try every rule at every position of a paragraph (~20 µs for a 200-char
-# one). Each rule needs some literal text to match: 来源/稿源/… for the info line, 版权/转载/…
-# for a disclaimer. An alternation of those literals is scanned far faster (the regex engine
-# skips to the positions of their first characters); a paragraph holding none of them cannot
-# match any rule, so the full alternation only runs on the few that do. The literals are read
-# from the rules' own parse trees, so they follow any change of the rules; a rule for which no
-# such literal set is found disables the literal prefilter (never the result).
+# Trying every rule at every position of a paragraph is slow (~20 µs for a 200-char one). Each
+# rule needs some literal text to match: 来源/稿源/… for the info line, 版权/转载/… for a
+# disclaimer. An alternation of all those literals is scanned far faster (the regex engine skips
+# to the positions of their first characters); a paragraph holding none of them cannot match
+# any rule. On the few that hold one, only the rules whose own literals are in the paragraph
+# run (and get compiled). The literals are read from the rules' own parse trees, so they follow
+# any change of the rules; a rule for which no such literal set is found always runs, and
+# disables the alternation (never the result).
 
 _MAX_CLASS_CHARS = 16
 
@@ -225,7 +233,10 @@ def _required_literals(pattern: str) -> frozenset[str] | None:
         # (the standard library's own regex parser: private modules, hence the import by name)
         sre = importlib.import_module("re._constants")
         sre_parse = importlib.import_module("re._parser")
-        return _req_sequence(list(sre_parse.parse(pattern)), sre)
+        parsed = sre_parse.parse(pattern)
+        if parsed.state.flags & (sre.SRE_FLAG_IGNORECASE | sre.SRE_FLAG_VERBOSE):
+            return None
+        return _req_sequence(list(parsed), sre)
     except Exception:  # an unknown parse tree only disables the shortcut
         return None
 
@@ -345,10 +356,7 @@ def _req_item(op: Any, av: Any, sre: Any) -> frozenset[str] | None:
     return None  # anchors, ., \s, negative lookarounds, ...: no literal needed
 
 
-_RULE_LITERALS = {
-    id(rule): None if rule.pattern.flags & re.IGNORECASE else _required_literals(rule.pattern.pattern)
-    for rule in BOILERPLATE_RULES
-}
+_RULE_LITERALS = {id(rule): _required_literals(rule.source) for rule in BOILERPLATE_RULES}
 
 
 def _literal_prefilter(rules: Sequence[Rule]) -> re.Pattern[str] | None:
@@ -361,8 +369,19 @@ def _literal_prefilter(rules: Sequence[Rule]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, sorted(literals))))
 
 
+def _rule_checks(rules: Sequence[Rule]) -> tuple[tuple[Rule, tuple[str, ...] | None], ...]:
+    """Each rule with its literals (longest first: the most telling), None: it always runs."""
+    out = []
+    for rule in rules:
+        found = _RULE_LITERALS[id(rule)]
+        out.append((rule, None if found is None else tuple(sorted(found, key=lambda x: (-len(x), x)))))
+    return tuple(out)
+
+
 _LITERALS_ANY_RE = _literal_prefilter(BOILERPLATE_RULES)
 _LITERALS_LONG_RE = _literal_prefilter(_LONG_RULES)
+_CHECKS_ANY = _rule_checks(BOILERPLATE_RULES)
+_CHECKS_LONG = _rule_checks(_LONG_RULES)
 
 
 def _compile_extra(extra: Iterable[PatternLike]) -> list[re.Pattern[str]]:
@@ -386,15 +405,21 @@ def boilerplate_reason(paragraph: str, extra_patterns: Sequence[PatternLike] = (
 @lru_cache(maxsize=4096)
 def _builtin_reason(text: str) -> str | None:
     n = len(text)
-    applicable = _rules_for(n)
-    if applicable is not None:
-        literals = _LITERALS_ANY_RE if n <= _SHORT else _LITERALS_LONG_RE
-        if literals is not None and not literals.search(text):
-            applicable = None  # holds none of the literals some rule needs: no rule matches
-    if applicable is not None and applicable[1].search(text):
-        for rule in applicable[0]:
-            if n <= rule.max_len and rule.pattern.search(text):
-                return rule.reason
+    if n <= _MAX_LEN:
+        if n <= _SHORT:
+            checks, literals = _CHECKS_ANY, _LITERALS_ANY_RE
+        else:
+            checks, literals = _CHECKS_LONG, _LITERALS_LONG_RE
+        # (no literal any rule needs: no rule matches)
+        if literals is None or literals.search(text):
+            contains = text.__contains__
+            for rule, needles in checks:
+                if (
+                    n <= rule.max_len
+                    and (needles is None or any(map(contains, needles)))
+                    and rule.pattern.search(text)
+                ):
+                    return rule.reason
     if n <= 60 and _is_dated_info(text):
         return "info"
     return None
