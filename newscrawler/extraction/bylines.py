@@ -26,7 +26,26 @@ __all__ = [
 Author = dict[str, str]
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
-_NAME_RE = re.compile(rf"[{_CJK}]{{2,4}}|[{_CJK}]{{1,6}}(?:[·•・][{_CJK}]{{1,8}}){{1,3}}")
+
+
+def _all_cjk(text: str) -> bool:
+    return all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
+def _has_name_shape(token: str) -> bool:
+    """``[CJK]{2,4}``, or ``[CJK]{1,6}`` and one to three ``·``/``•``/``・`` + ``[CJK]{1,8}`` (a
+    transliterated name: 阿卜杜拉·艾买提), over the whole token. (Plain Python: a regex of CJK
+    ranges costs milliseconds to compile.)"""
+    if 2 <= len(token) <= 4 and _all_cjk(token):
+        return True
+    parts = token.replace("•", "·").replace("・", "·").split("·")
+    return (
+        2 <= len(parts) <= 4
+        and 1 <= len(parts[0]) <= 6
+        and all(1 <= len(part) <= 8 for part in parts[1:])
+        and all(map(_all_cjk, parts))
+    )
+
 
 # Multi-character role labels, longest first (they are split out of tokens: 吉林日报记者王忠先).
 _ROLE_LABELS: dict[str, str] = {
@@ -171,7 +190,7 @@ _UI_WORD_RE = re.compile(
 
 def _is_name(token: str) -> bool:
     return (
-        bool(_NAME_RE.fullmatch(token))
+        _has_name_shape(token)
         and token not in _STOP_NAMES
         and not token.startswith("本")
         and not _UI_WORD_RE.search(token)
@@ -420,22 +439,36 @@ def parse_info_line(text: str) -> InfoLine:
 
 _NAME2 = rf"[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{1,8}})*"
 _CREDIT_NAMES = rf"{_NAME2}(?:(?:\s*[、，,]\s*|\s+){_NAME2})*"
-_CAPTION_PATTERNS = (
+#: The credit patterns, each with literals one of which every match holds: a caption without
+#: them is not tried (most captions have no credit), and a pattern is compiled when first tried
+#: (CJK character ranges make these slow to compile).
+_CAPTION_SOURCES: tuple[tuple[tuple[str, ...], str], ...] = (
     # 新华社发（张三 摄） / 新华社发
-    re.compile(rf"\s*([{_CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$"),
+    (("发",), rf"\s*([{_CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$"),
     # （新华社记者 张三 摄） (张三/摄)
-    re.compile(r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$"),
+    (("摄",), r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$"),
     # … 朱传刚 摄 / 记者 李四/摄 / 新华社记者 张三 摄
-    re.compile(
+    (
+        ("摄",),
         rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{_CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
-        r"\s*[/／]?\s*(?:摄影|摄)\s*$"
+        r"\s*[/／]?\s*(?:摄影|摄)\s*$",
     ),
     # （图片来源：网络） 图/张三 供图：xx
-    re.compile(
-        r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$"
+    (
+        ("图", "来源"),
+        r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
     ),
-    re.compile(rf"\s*[（(]?\s*([{_CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$"),
+    (("供图",), rf"\s*[（(]?\s*([{_CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$"),
 )
+_CAPTION_LITERALS = tuple(sorted({lit for lits, _ in _CAPTION_SOURCES for lit in lits}))
+_CAPTION_COMPILED: list[re.Pattern[str] | None] = [None] * len(_CAPTION_SOURCES)
+
+
+def _caption_pattern(idx: int) -> re.Pattern[str]:
+    compiled = _CAPTION_COMPILED[idx]
+    if compiled is None:
+        compiled = _CAPTION_COMPILED[idx] = re.compile(_CAPTION_SOURCES[idx][1])
+    return compiled
 
 
 def _credit_from(text: str) -> str | None:
@@ -454,8 +487,12 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
     text = caption.strip()
     if not text:
         return caption, None
-    for idx, pat in enumerate(_CAPTION_PATTERNS):
-        m = pat.search(text)
+    if not any(lit in text for lit in _CAPTION_LITERALS):
+        return text, None
+    for idx, (literals, _) in enumerate(_CAPTION_SOURCES):
+        if not any(lit in text for lit in literals):
+            continue
+        m = _caption_pattern(idx).search(text)
         if not m:
             continue
         if idx == 0:
