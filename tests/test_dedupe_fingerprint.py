@@ -201,3 +201,29 @@ def test_short_text_signature_is_filled() -> None:
     sig = signature("吉林长春下雪了")
     assert sig.size == 5
     assert len(set(sig.values)) > 5  # empty bins filled, not left equal
+
+
+def test_shingle_hashes_are_the_documented_function() -> None:
+    """The batched arithmetic gives CRC-32(UTF-32-LE window) * 0x9E3779B97F4A7C15 mod 2**64 for each
+    distinct 3-character window, and the SimHash votes over exactly those (stable across versions:
+    stored fingerprints must keep matching)."""
+    import random
+    import zlib
+
+    from newscrawler.dedupe.fingerprint import _simhash_from_hashes
+
+    rng = random.Random(11)
+    texts = ["", "吉", "吉林", "吉林省", BODY, BODY * 3]
+    texts += [
+        "".join(rng.choice("吉林省长春市aZ09新闻") for _ in range(rng.randint(1, 300))) for _ in range(200)
+    ]
+    for text in texts:
+        norm = normalize_for_hash(text)
+        data = norm.encode("utf-32-le")
+        for k in (1, 2, 3, 5):
+            w = 4 * k
+            windows = [data] if len(norm) <= k else [data[i : i + w] for i in range(0, len(data) - w + 4, 4)]
+            expected = {zlib.crc32(x) * 0x9E3779B97F4A7C15 % 2**64 for x in windows} if norm else set()
+            assert shingle_hashes(text, k) == expected
+            assert simhash(text, k) == _simhash_from_hashes(expected)
+    assert simhash(BODY) == "24ffb920d23c6439"  # (its value before the batched arithmetic)

@@ -19,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import sys
 import unicodedata
 import zlib
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus, unquote_to_bytes, urlsplit, urlunsplit
@@ -247,17 +249,58 @@ def shingles(text: str, k: int = SHINGLE_K) -> set[str]:
 _GOLDEN = 0x9E3779B97F4A7C15
 
 
-def _hashes_of_normalized(norm: str, k: int) -> set[int]:
+def _shingle_crcs(norm: str, k: int) -> set[int]:
+    """CRC-32 of the UTF-32-LE bytes of each distinct ``k``-character window of ``norm``."""
     if not norm:
         return set()
     data = norm.encode("utf-32-le")
-    width = 4 * k
     crc = zlib.crc32
     if len(norm) <= k:
-        return {crc(data) * _GOLDEN & _M64}
-    # CRC-32 of each k-character window, spread over 64 bits by a multiplicative (Fibonacci) hash:
-    # a bijection, whose high bits are well mixed (the bin and MinHash value come from them).
-    return {crc(data[i : i + width]) * _GOLDEN & _M64 for i in range(0, len(data) - width + 4, 4)}
+        return {crc(data)}
+    # The windows that start at characters 0, k, 2k... do not overlap: struct cuts them all out
+    # in one call. Starting from characters 0, 1, ..., k-1 that covers every window once.
+    width = 4 * k
+    out: set[int] = set()
+    for start in range(0, width, 4):
+        count = (len(data) - start) // width
+        if count > 0:
+            out.update(map(crc, struct.unpack_from(f"{width}s" * count, data, start)))
+    return out
+
+
+#: (array typecode "Q" is 8 bytes on every platform CPython supports; checked, not assumed)
+_LANES_OK = array("Q").itemsize == 8
+
+
+def _packed_hashes(norm: str, k: int) -> tuple[bytes, int]:
+    """The 64-bit hashes of the shingles of ``norm``, packed little-endian (8 bytes each, in no
+    particular order), and their number.
+
+    Each hash is the window's CRC-32 spread over 64 bits by a multiplicative (Fibonacci) hash,
+    ``crc * _GOLDEN mod 2**64``: a bijection whose high bits are well mixed (the MinHash bin and
+    value come from them). The multiplications are done at once: the CRCs sit in 128-bit lanes of
+    one big integer, which is multiplied by ``_GOLDEN`` (a product needs at most 96 bits, so no
+    lane spills into the next); the low 64 bits of each lane are the hashes. That is C-speed
+    arithmetic instead of three Python integer operations per shingle.
+    """
+    crcs = _shingle_crcs(norm, k)
+    n = len(crcs)
+    if not n:
+        return b"", 0
+    if not _LANES_OK:
+        return struct.pack(f"<{n}Q", *(c * _GOLDEN & _M64 for c in crcs)), n
+    lanes = array("Q", bytes(16 * n))
+    lanes[0::2] = array("Q", crcs)
+    product = int.from_bytes(lanes, sys.byteorder) * _GOLDEN
+    hashes = array("Q", product.to_bytes(16 * n, sys.byteorder))[0::2]
+    if sys.byteorder != "little":
+        hashes.byteswap()
+    return hashes.tobytes(), n
+
+
+def _hashes_of_normalized(norm: str, k: int) -> set[int]:
+    data, n = _packed_hashes(norm, k)
+    return set(struct.unpack(f"<{n}Q", data))
 
 
 def shingle_hashes(text: str, k: int = SHINGLE_K) -> set[int]:
@@ -272,7 +315,7 @@ def simhash(text: str, k: int = SHINGLE_K) -> str:
     positive. Near-identical texts differ in few bits (compare with ``int(a, 16) ^ int(b, 16)``
     and ``int.bit_count``). An empty text gives ``"0000000000000000"``.
     """
-    return _simhash_from_hashes(shingle_hashes(text, k))
+    return _simhash_from_packed(*_packed_hashes(normalize_for_hash(text), k))
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,10 +455,13 @@ def signature(text: str, k: int = SHINGLE_K) -> Signature:
 
 
 def _simhash_from_hashes(hashes: set[int]) -> str:
-    if not hashes:
+    return _simhash_from_packed(struct.pack(f"<{len(hashes)}Q", *hashes), len(hashes))
+
+
+def _simhash_from_packed(data: bytes, n: int) -> str:
+    """SimHash of ``n`` distinct 64-bit hashes packed little-endian in ``data``."""
+    if not n:
         return "0" * 16
-    n = len(hashes)
-    data = struct.pack(f"<{n}Q", *hashes)
     # one byte of every hash side by side in a big integer; bit ``bit`` of each of those bytes,
     # masked out and counted, is the number of hashes with that bit set
     ones = int.from_bytes(b"\x01" * n, "little")
@@ -454,9 +500,9 @@ class BodyFingerprint:
 def fingerprint_body(text: str, k: int = SHINGLE_K) -> BodyFingerprint:
     """Content hash, SimHash and MinHash signature of ``text`` (see the module docstring)."""
     norm = normalize_for_hash(text)
-    hashes = _hashes_of_normalized(norm, k)
+    packed, n = _packed_hashes(norm, k)
     return BodyFingerprint(
         content_hash=hashlib.sha1(norm.encode("utf-8")).hexdigest(),
-        simhash=_simhash_from_hashes(hashes),
-        signature=signature_from_hashes(hashes),
+        simhash=_simhash_from_packed(packed, n),
+        signature=signature_from_hashes(struct.unpack(f"<{n}Q", packed)),
     )
