@@ -359,29 +359,52 @@ def _req_item(op: Any, av: Any, sre: Any) -> frozenset[str] | None:
 _RULE_LITERALS = {id(rule): _required_literals(rule.source) for rule in BOILERPLATE_RULES}
 
 
-def _literal_prefilter(rules: Sequence[Rule]) -> re.Pattern[str] | None:
-    literals: set[str] = set()
-    for rule in rules:
-        found = _RULE_LITERALS[id(rule)]
-        if found is None:
-            return None
-        literals |= found
-    return re.compile("|".join(map(re.escape, sorted(literals))))
+class _RuleIndex:
+    """The rules of one length class with their literals: ``scan`` is the alternation of every
+    literal (longest first), ``masks`` maps a literal to the bit set of the rules it lets run
+    (those with a literal that is a prefix of it: at a position where the alternation matches
+    its longest literal, the shorter literals matching there are exactly its prefixes).
+    ``scan`` is None when some rule has no literal set: then every rule runs."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        found = [_RULE_LITERALS[id(rule)] for rule in self.rules]
+        self.scan: re.Pattern[str] | None = None
+        self.masks: dict[str, int] = {}
+        if any(lits is None for lits in found):
+            return
+        literals = sorted(set().union(*found), key=lambda x: (-len(x), x))  # type: ignore[arg-type]
+        for lit in literals:
+            self.masks[lit] = sum(
+                1 << i for i, lits in enumerate(found) if lits and any(lit.startswith(x) for x in lits)
+            )
+        self.scan = re.compile("|".join(map(re.escape, literals)))
+
+    def reason(self, text: str) -> str | None:
+        """The reason of the first rule (in order) that matches ``text``, or None."""
+        n = len(text)
+        if self.scan is None:
+            candidates = (1 << len(self.rules)) - 1
+        else:
+            # every position where a literal starts (one search per hit: most texts have none)
+            search, masks = self.scan.search, self.masks
+            candidates = 0
+            m = search(text)
+            while m is not None:
+                candidates |= masks[m.group()]
+                m = search(text, m.start() + 1)
+        rules = self.rules
+        while candidates:
+            low = candidates & -candidates
+            rule = rules[low.bit_length() - 1]
+            if n <= rule.max_len and rule.pattern.search(text):
+                return rule.reason
+            candidates ^= low
+        return None
 
 
-def _rule_checks(rules: Sequence[Rule]) -> tuple[tuple[Rule, tuple[str, ...] | None], ...]:
-    """Each rule with its literals (longest first: the most telling), None: it always runs."""
-    out = []
-    for rule in rules:
-        found = _RULE_LITERALS[id(rule)]
-        out.append((rule, None if found is None else tuple(sorted(found, key=lambda x: (-len(x), x)))))
-    return tuple(out)
-
-
-_LITERALS_ANY_RE = _literal_prefilter(BOILERPLATE_RULES)
-_LITERALS_LONG_RE = _literal_prefilter(_LONG_RULES)
-_CHECKS_ANY = _rule_checks(BOILERPLATE_RULES)
-_CHECKS_LONG = _rule_checks(_LONG_RULES)
+_SHORT_INDEX = _RuleIndex(BOILERPLATE_RULES)
+_LONG_INDEX = _RuleIndex(_LONG_RULES)
 
 
 def _compile_extra(extra: Iterable[PatternLike]) -> list[re.Pattern[str]]:
@@ -406,20 +429,9 @@ def boilerplate_reason(paragraph: str, extra_patterns: Sequence[PatternLike] = (
 def _builtin_reason(text: str) -> str | None:
     n = len(text)
     if n <= _MAX_LEN:
-        if n <= _SHORT:
-            checks, literals = _CHECKS_ANY, _LITERALS_ANY_RE
-        else:
-            checks, literals = _CHECKS_LONG, _LITERALS_LONG_RE
-        # (no literal any rule needs: no rule matches)
-        if literals is None or literals.search(text):
-            contains = text.__contains__
-            for rule, needles in checks:
-                if (
-                    n <= rule.max_len
-                    and (needles is None or any(map(contains, needles)))
-                    and rule.pattern.search(text)
-                ):
-                    return rule.reason
+        reason = (_SHORT_INDEX if n <= _SHORT else _LONG_INDEX).reason(text)
+        if reason is not None:
+            return reason
     if n <= 60 and _is_dated_info(text):
         return "info"
     return None
