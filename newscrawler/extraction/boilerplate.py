@@ -206,7 +206,8 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
 
 
 #: Every rule applies to short paragraphs, the rules meant for longer ones to the rest (two
-#: literal prefilters, see below: one per length limit would cost more to compile than it saves).
+#: literal indexes, see below: one for all lengths makes long paragraphs run into the literals
+#: of short-only rules, measured twice as slow; one per length limit would cost more to compile).
 _SHORT = 60
 _LONG_RULES = tuple(rule for rule in BOILERPLATE_RULES if rule.max_len > _SHORT)
 _MAX_LEN = max(rule.max_len for rule in BOILERPLATE_RULES)
@@ -373,11 +374,16 @@ class _RuleIndex:
         self.masks: dict[str, int] = {}
         if any(lits is None for lits in found):
             return
-        literals = sorted(set().union(*found), key=lambda x: (-len(x), x))  # type: ignore[arg-type]
+        owners: dict[str, int] = {}  # literal -> the rules that have it
+        for i, lits in enumerate(found):
+            for lit in lits or ():
+                owners[lit] = owners.get(lit, 0) | 1 << i
+        literals = sorted(owners, key=lambda x: (-len(x), x))
         for lit in literals:
-            self.masks[lit] = sum(
-                1 << i for i, lits in enumerate(found) if lits and any(lit.startswith(x) for x in lits)
-            )
+            mask = 0
+            for end in range(1, len(lit) + 1):
+                mask |= owners.get(lit[:end], 0)
+            self.masks[lit] = mask
         self.scan = re.compile("|".join(map(re.escape, literals)))
 
     def reason(self, text: str) -> str | None:
