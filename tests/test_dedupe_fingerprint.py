@@ -208,9 +208,10 @@ def test_shingle_hashes_are_the_documented_function() -> None:
     distinct 3-character window, and the SimHash votes over exactly those (stable across versions:
     stored fingerprints must keep matching)."""
     import random
+    import struct
     import zlib
 
-    from newscrawler.dedupe.fingerprint import _simhash_from_hashes
+    from newscrawler.dedupe.fingerprint import _simhash_from_packed
 
     rng = random.Random(11)
     texts = ["", "吉", "吉林", "吉林省", BODY, BODY * 3]
@@ -225,5 +226,6 @@ def test_shingle_hashes_are_the_documented_function() -> None:
             windows = [data] if len(norm) <= k else [data[i : i + w] for i in range(0, len(data) - w + 4, 4)]
             expected = {zlib.crc32(x) * 0x9E3779B97F4A7C15 % 2**64 for x in windows} if norm else set()
             assert shingle_hashes(text, k) == expected
-            assert simhash(text, k) == _simhash_from_hashes(expected)
+            packed = struct.pack(f"<{len(expected)}Q", *expected)
+            assert simhash(text, k) == _simhash_from_packed(packed, len(expected))
     assert simhash(BODY) == "24ffb920d23c6439"  # (its value before the batched arithmetic)

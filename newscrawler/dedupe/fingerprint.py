@@ -298,14 +298,10 @@ def _packed_hashes(norm: str, k: int) -> tuple[bytes, int]:
     return hashes.tobytes(), n
 
 
-def _hashes_of_normalized(norm: str, k: int) -> set[int]:
-    data, n = _packed_hashes(norm, k)
-    return set(struct.unpack(f"<{n}Q", data))
-
-
 def shingle_hashes(text: str, k: int = SHINGLE_K) -> set[int]:
     """64-bit hashes of the shingles of ``text`` (stable across processes and machines)."""
-    return _hashes_of_normalized(normalize_for_hash(text), k)
+    data, n = _packed_hashes(normalize_for_hash(text), k)
+    return set(struct.unpack(f"<{n}Q", data))
 
 
 def simhash(text: str, k: int = SHINGLE_K) -> str:
@@ -452,10 +448,6 @@ def signature_from_hashes(hashes: Iterable[int]) -> Signature:
 def signature(text: str, k: int = SHINGLE_K) -> Signature:
     """The near-duplicate signature of ``text`` (MinHash of its ``k``-character shingles)."""
     return signature_from_hashes(shingle_hashes(text, k))
-
-
-def _simhash_from_hashes(hashes: set[int]) -> str:
-    return _simhash_from_packed(struct.pack(f"<{len(hashes)}Q", *hashes), len(hashes))
 
 
 def _simhash_from_packed(data: bytes, n: int) -> str:
