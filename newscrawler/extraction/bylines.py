@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .dates import ParsedDate, parse_date
+from .literals import required_literals
 
 __all__ = [
     "InfoLine",
@@ -439,36 +441,31 @@ def parse_info_line(text: str) -> InfoLine:
 
 _NAME2 = rf"[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{1,8}})*"
 _CREDIT_NAMES = rf"{_NAME2}(?:(?:\s*[、，,]\s*|\s+){_NAME2})*"
-#: The credit patterns, each with literals one of which every match holds: a caption without
-#: them is not tried (most captions have no credit), and a pattern is compiled when first tried
-#: (CJK character ranges make these slow to compile).
-_CAPTION_SOURCES: tuple[tuple[tuple[str, ...], str], ...] = (
+#: The credit patterns. One runs only on captions holding one of its required literals (most
+#: captions have no credit), and is compiled when first run (CJK character ranges make these
+#: slow to compile).
+_CAPTION_PATTERNS: tuple[str, ...] = (
     # 新华社发（张三 摄） / 新华社发
-    (("发",), rf"\s*([{_CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$"),
+    rf"\s*([{_CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$",
     # （新华社记者 张三 摄） (张三/摄)
-    (("摄",), r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$"),
+    r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$",
     # … 朱传刚 摄 / 记者 李四/摄 / 新华社记者 张三 摄
-    (
-        ("摄",),
-        rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{_CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
-        r"\s*[/／]?\s*(?:摄影|摄)\s*$",
-    ),
+    rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{_CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
+    r"\s*[/／]?\s*(?:摄影|摄)\s*$",
     # （图片来源：网络） 图/张三 供图：xx
-    (
-        ("图", "来源"),
-        r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
-    ),
-    (("供图",), rf"\s*[（(]?\s*([{_CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$"),
+    r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
+    rf"\s*[（(]?\s*([{_CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$",
 )
-_CAPTION_LITERALS = tuple(sorted({lit for lits, _ in _CAPTION_SOURCES for lit in lits}))
-_CAPTION_COMPILED: list[re.Pattern[str] | None] = [None] * len(_CAPTION_SOURCES)
 
 
+@cache
+def _caption_literals(idx: int) -> frozenset[str] | None:
+    return required_literals(_CAPTION_PATTERNS[idx])
+
+
+@cache
 def _caption_pattern(idx: int) -> re.Pattern[str]:
-    compiled = _CAPTION_COMPILED[idx]
-    if compiled is None:
-        compiled = _CAPTION_COMPILED[idx] = re.compile(_CAPTION_SOURCES[idx][1])
-    return compiled
+    return re.compile(_CAPTION_PATTERNS[idx])
 
 
 def _credit_from(text: str) -> str | None:
@@ -487,10 +484,9 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
     text = caption.strip()
     if not text:
         return caption, None
-    if not any(lit in text for lit in _CAPTION_LITERALS):
-        return text, None
-    for idx, (literals, _) in enumerate(_CAPTION_SOURCES):
-        if not any(lit in text for lit in literals):
+    for idx in range(len(_CAPTION_PATTERNS)):
+        literals = _caption_literals(idx)
+        if literals is not None and not any(lit in text for lit in literals):
             continue
         m = _caption_pattern(idx).search(text)
         if not m:
