@@ -4,7 +4,9 @@ A spider middleware over the list pages' output. With a persistent seen-store (`
   - an article request whose canonical URL is in the store is not sent (it was exported, or
     recognised as a duplicate, on an earlier run);
   - when every article link of a list page is known, the list's next page is not followed: a
-    section's newest items come first, so the rest is older and known too.
+    section's newest items come first, so the rest is older and known too. Except, in a crawl
+    resumed after a crash, a next page the interrupted run had already scheduled (see
+    :func:`exempt_from_stop`): that run may have died before exporting what that page lists.
 ``FULL_RECRAWL = True`` (``newscrawler crawl --full``) turns both off for one run; records are
 still deduplicated against the store by the pipeline.
 """
@@ -12,8 +14,9 @@ still deduplicated against the store by the pipeline.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -29,6 +32,15 @@ logger = logging.getLogger(__name__)
 ARTICLE = "nc_article"
 LIST_PAGE = "nc_list_page"
 NEXT_LIST_PAGE = "nc_next_list_page"
+
+#: crawler -> next-page URLs that the pagination stop does not apply to in this crawl
+_EXEMPT: WeakKeyDictionary[Crawler, frozenset[str]] = WeakKeyDictionary()
+
+
+def exempt_from_stop(crawler: Crawler, urls: Iterable[str]) -> None:
+    """Follow these list pages in this crawl even when the page linking to them is all known
+    (:class:`newscrawler.resume.ResumeState`: the pages an interrupted run had queued)."""
+    _EXEMPT[crawler] = frozenset(urls)
 
 
 class IncrementalMiddleware:
@@ -58,10 +70,16 @@ class IncrementalMiddleware:
         known = {id(r) for r in articles if store.has_url(canonical_url(r.url))}
         all_known = bool(articles) and len(known) == len(articles)
         self._inc("known_articles_skipped", len(known))
+        exempt = _EXEMPT.get(self.crawler, frozenset())
         for obj in outputs:
             if id(obj) in known:
                 continue
             if all_known and isinstance(obj, Request) and obj.meta.get(NEXT_LIST_PAGE):
+                if obj.url in exempt:
+                    self._inc("pagination_resumed")
+                    logger.info("%s is all known, but the interrupted run queued %s", response.url, obj.url)
+                    yield obj
+                    continue
                 self._inc("pagination_stopped")
                 logger.info("every article of %s is known: not following %s", response.url, obj.url)
                 continue

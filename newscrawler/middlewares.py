@@ -39,7 +39,9 @@ class MirrorProxyMiddleware:
         return mw
 
     def process_request(self, request: Request) -> None:
-        request.meta.setdefault("proxy", self.proxy_url)
+        # set, not setdefault: a request resumed from JOBDIR carries the proxy of the run that
+        # queued it, a mirror port that is closed now
+        request.meta["proxy"] = self.proxy_url
         return None
 
     def spider_closed(self, spider: Spider) -> None:

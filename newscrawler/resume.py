@@ -12,10 +12,16 @@ previous run did not stop cleanly, it
   - removes a trailing incomplete line from the previous outputs (there is none with the
     unbuffered feed storage, but a disk-full or an older writer may leave one);
   - reloads every record of the previous outputs into the seen-store, so an article exported
-    just before the kill, whose store entry had not been written yet, is not exported again.
+    just before the kill, whose store entry had not been written yet, is not exported again;
+  - lets the resumed crawl follow every list page the interrupted runs had scheduled
+    (``JOBDIR/list_pages.txt``, one URL per line, appended as they are scheduled), even where the
+    incremental pagination stop would not: those runs may have died before exporting what such a
+    page lists, and the reloaded records make the page before it look all known.
 
 Together with the unbuffered feed storage, every article ends up exported exactly once across
-the outputs of the killed run and the resumed one, and every line is complete.
+the outputs of the killed run and the resumed one, and every line is complete. After a graceful
+stop Scrapy's own queue resumes the crawl (request meta of the earlier run, such as the mirror
+proxy, is rewritten by the middlewares that own it).
 """
 
 from __future__ import annotations
@@ -26,16 +32,19 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from newscrawler.dedupe.fingerprint import canonical_url
+from newscrawler.incremental import NEXT_LIST_PAGE, exempt_from_stop
 from newscrawler.seen import seen_store
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "newscrawler.json"
+#: next list pages scheduled since the crawl began (across stops), one URL per line
+LIST_PAGES_FILE = "list_pages.txt"
 
 
 def _local_path(uri: str) -> Path | None:
@@ -73,6 +82,9 @@ class ResumeState:
         self.crawler = crawler
         self.jobdir = jobdir
         self.state_path = jobdir / STATE_FILE
+        self.list_pages_path = jobdir / LIST_PAGES_FILE
+        self._list_pages: set[str] = set()
+        self._list_pages_file: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ResumeState:
@@ -81,6 +93,7 @@ class ResumeState:
             raise NotConfigured
         ext = cls(crawler, Path(jobdir))
         ext.start()
+        crawler.signals.connect(ext.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
@@ -107,11 +120,33 @@ class ResumeState:
             )
             self._discard_scheduler_state()
             self._reload(outputs)
+            self._list_pages = self._read_list_pages()
+            exempt_from_stop(self.crawler, self._list_pages)
+        elif not previous:  # a new crawl
+            self.list_pages_path.unlink(missing_ok=True)
+        else:  # after a graceful stop: Scrapy's queue holds the pages not fetched yet
+            self._list_pages = self._read_list_pages()
         current = [str(uri) for uri in (self.crawler.settings.getdict("FEEDS") or {})]
         for uri in current:
             if uri not in outputs:
                 outputs.append(uri)
         self._write({"outputs": outputs, "clean": False})
+
+    def _read_list_pages(self) -> set[str]:
+        try:
+            text = self.list_pages_path.read_text(encoding="utf-8")
+        except OSError:
+            return set()
+        return {line for line in text.splitlines() if line}
+
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        """Append a next list page to ``list_pages.txt`` (unbuffered: it survives a SIGKILL)."""
+        if not request.meta.get(NEXT_LIST_PAGE) or request.url in self._list_pages:
+            return
+        self._list_pages.add(request.url)
+        if self._list_pages_file is None:
+            self._list_pages_file = self.list_pages_path.open("ab", buffering=0)
+        self._list_pages_file.write(request.url.encode("utf-8") + b"\n")
 
     def _reload(self, outputs: list[str]) -> None:
         store = seen_store(self.crawler)
@@ -140,8 +175,12 @@ class ResumeState:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """A stopped crawl resumes from JOBDIR; a finished one leaves it ready for the next run
         (Scrapy would otherwise filter every request of that run as already seen)."""
+        if self._list_pages_file is not None:
+            self._list_pages_file.close()
+            self._list_pages_file = None
         if reason == "finished":
             self._discard_scheduler_state()
+            self.list_pages_path.unlink(missing_ok=True)
             self._write({"outputs": [], "clean": True, "last_reason": reason})
         else:
             state = self._read()
