@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from .dates import ParsedDate, parse_date
-from .literals import required_literals
 
 __all__ = [
     "InfoLine",
@@ -30,23 +28,9 @@ Author = dict[str, str]
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 
 
-def _all_cjk(text: str) -> bool:
-    return all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
-
-
-def _has_name_shape(token: str) -> bool:
-    """``[CJK]{2,4}``, or ``[CJK]{1,6}`` and one to three ``·``/``•``/``・`` + ``[CJK]{1,8}`` (a
-    transliterated name: 阿卜杜拉·艾买提), over the whole token. (Plain Python: a regex of CJK
-    ranges costs milliseconds to compile.)"""
-    if 2 <= len(token) <= 4 and _all_cjk(token):
-        return True
-    parts = token.replace("•", "·").replace("・", "·").split("·")
-    return (
-        2 <= len(parts) <= 4
-        and 1 <= len(parts[0]) <= 6
-        and all(1 <= len(part) <= 8 for part in parts[1:])
-        and all(map(_all_cjk, parts))
-    )
+#: A name: two to four CJK characters, or a transliterated name of parts joined by ``·``
+#: (阿卜杜拉·艾买提).
+_NAME_RE = re.compile(rf"[{_CJK}]{{2,4}}|[{_CJK}]{{1,6}}(?:[·•・][{_CJK}]{{1,8}}){{1,3}}")
 
 
 # Multi-character role labels, longest first (they are split out of tokens: 吉林日报记者王忠先).
@@ -192,7 +176,7 @@ _UI_WORD_RE = re.compile(
 
 def _is_name(token: str) -> bool:
     return (
-        _has_name_shape(token)
+        bool(_NAME_RE.fullmatch(token))
         and token not in _STOP_NAMES
         and not token.startswith("本")
         and not _UI_WORD_RE.search(token)
@@ -441,31 +425,22 @@ def parse_info_line(text: str) -> InfoLine:
 
 _NAME2 = rf"[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{1,8}})*"
 _CREDIT_NAMES = rf"{_NAME2}(?:(?:\s*[、，,]\s*|\s+){_NAME2})*"
-#: The credit patterns. One runs only on captions holding one of its required literals (most
-#: captions have no credit), and is compiled when first run (CJK character ranges make these
-#: slow to compile).
-_CAPTION_PATTERNS: tuple[str, ...] = (
-    # 新华社发（张三 摄） / 新华社发
-    rf"\s*([{_CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$",
-    # （新华社记者 张三 摄） (张三/摄)
-    r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$",
-    # … 朱传刚 摄 / 记者 李四/摄 / 新华社记者 张三 摄
-    rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{_CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
-    r"\s*[/／]?\s*(?:摄影|摄)\s*$",
-    # （图片来源：网络） 图/张三 供图：xx
-    r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
-    rf"\s*[（(]?\s*([{_CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$",
+#: The credit patterns, tried in order (the index says which one matched).
+_CAPTION_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        # 新华社发（张三 摄） / 新华社发
+        rf"\s*([{_CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$",
+        # （新华社记者 张三 摄） (张三/摄)
+        r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$",
+        # … 朱传刚 摄 / 记者 李四/摄 / 新华社记者 张三 摄
+        rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{_CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
+        r"\s*[/／]?\s*(?:摄影|摄)\s*$",
+        # （图片来源：网络） 图/张三 供图：xx
+        r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
+        rf"\s*[（(]?\s*([{_CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$",
+    )
 )
-
-
-@cache
-def _caption_literals(idx: int) -> frozenset[str] | None:
-    return required_literals(_CAPTION_PATTERNS[idx])
-
-
-@cache
-def _caption_pattern(idx: int) -> re.Pattern[str]:
-    return re.compile(_CAPTION_PATTERNS[idx])
 
 
 def _credit_from(text: str) -> str | None:
@@ -484,11 +459,8 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
     text = caption.strip()
     if not text:
         return caption, None
-    for idx in range(len(_CAPTION_PATTERNS)):
-        literals = _caption_literals(idx)
-        if literals is not None and not any(lit in text for lit in literals):
-            continue
-        m = _caption_pattern(idx).search(text)
+    for idx, pattern in enumerate(_CAPTION_PATTERNS):
+        m = pattern.search(text)
         if not m:
             continue
         if idx == 0:
