@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime
 
-from datetime import datetime, timezone
+import pytest
 
 from newscrawler.extraction.dates import (
     ParsedDate,
@@ -116,7 +116,7 @@ def test_parse_yearless(text: str, iso: str | None, raw: str | None) -> None:
 
 
 # 2024-05-10 03:00 UTC = 11:00 in China
-NOW = datetime(2024, 5, 10, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 10, 3, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
