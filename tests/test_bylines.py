@@ -150,6 +150,64 @@ def test_split_caption_credit(caption: str, expected: tuple[str, str | None]) ->
     ],
 )
 def test_name_shape(token: str, is_name: bool) -> None:
-    from newscrawler.extraction.bylines import _is_name
+    from newscrawler.extraction.names import is_name as check
 
-    assert _is_name(token) is is_name
+    assert check(token) is is_name
+
+
+def _names(authors: list[dict[str, str]]) -> list[str]:
+    return [a["name"] for a in authors]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # info line under the title
+        ("本报记者 王乐文 方 敏", ["王乐文", "方敏"]),  # a name spaced out for alignment
+        ("文丨政能亮特约评论员 韩涵", ["韩涵"]),  # 丨 separator; the column is not a name
+        ("经济日报评论员", []),  # a column, nobody named
+        ("记者 欧 阳 明", ["欧阳明"]),
+        # end of the body
+        ("□ 本报记者 刘晓", ["刘晓"]),
+        ("长春日报记者 李明 长春报道", ["李明"]),
+        ("（记者 张一 上海报道）", ["张一"]),
+        ("采写：王五", ["王五"]),
+        ("（实习生 赵六 亦有贡献）", ["赵六"]),
+        ("中青报·中青网记者 魏明 来源：中国青年报", ["魏明"]),
+        # first paragraph
+        ("本报记者刘七发自上海", ["刘七"]),
+        ("记者 孙华 通讯员 吴兵", ["孙华", "吴兵"]),
+    ],
+)
+def test_byline_families(text: str, names: list[str]) -> None:
+    assert _names(parse_byline(text)) == names
+
+
+@pytest.mark.parametrize(
+    ("para", "rest", "names"),
+    [
+        ("活动赢得了阵阵掌声。（郭明）", "活动赢得了阵阵掌声。", ["郭明"]),
+        ("实现多赢共赢。（钟才文）", "实现多赢共赢。", ["钟才文"]),
+        ("（王之言 高孜然）", "", ["王之言", "高孜然"]),
+        ("他们说：“好。”（欧阳明月）", "他们说：“好。”", ["欧阳明月"]),
+        # not names
+        ("实现多赢。（全文完）", "实现多赢。（全文完）", []),
+        ("实现多赢。（新华社）", "实现多赢。（新华社）", []),
+        ("会议在长春召开。（图为会场）", "会议在长春召开。（图为会场）", []),
+        ("他来自中国（吉林）", "他来自中国（吉林）", []),  # no sentence end before it
+        ("名单如下。（张三 李四 王五 赵六 钱七）", "名单如下。（张三 李四 王五 赵六 钱七）", []),
+    ],
+)
+def test_bare_names_closing_the_body(para: str, rest: str, names: list[str]) -> None:
+    got_rest, authors = split_trailing_byline(para)
+    assert (got_rest, _names(authors)) == (rest, names)
+
+
+def test_bare_names_need_their_slot() -> None:
+    # a dateline's parentheses vouch for bare names; a byline parse alone does not
+    assert parse_byline("刘艺、杨吉") == []
+    assert parse_byline("刘艺、杨吉", bare_role="reporter") == [
+        {"name": "刘艺", "role": "reporter"},
+        {"name": "杨吉", "role": "reporter"},
+    ]
+    assert parse_byline("大会堂", bare_role="reporter") == []  # no surname
