@@ -6,10 +6,10 @@ import pytest
 
 from newscrawler.extraction.bylines import (
     parse_byline,
-    parse_info_line,
     split_caption_credit,
     split_trailing_byline,
 )
+from newscrawler.extraction.infoline import parse_info_line
 
 WANG_ZHU = [
     {"name": "王忠先", "role": "reporter", "org": "吉林日报"},

@@ -1,4 +1,4 @@
-"""Bylines, info lines and photo credits of Chinese news pages.
+"""Bylines and photo credits of Chinese news pages (the info line under a title: ``infoline``).
 
 An author is a dict ``{"name": ..., "role": ...}`` with ``"org"`` only when the byline names the
 organisation (``新华社记者 张三`` → org ``新华社``; ``本报记者`` names none, so no ``org`` key).
@@ -10,16 +10,14 @@ Editors (责编/编辑/校对/审核 ...) and sources (来源) are never returne
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
 
-from .dates import ParsedDate, parse_date
-from .names import CJK, LOCAL_ORGS, STOP_NAMES, is_bare_name, is_name, is_org
+from .names import CJK, LOCAL_ORGS, is_bare_name, is_name, is_org
 
 __all__ = [
-    "InfoLine",
+    "Author",
     "parse_byline",
-    "parse_info_line",
+    "photographers",
     "split_caption_credit",
     "split_trailing_byline",
 ]
@@ -277,129 +275,6 @@ def _has_role_label(text: str) -> bool:
     return any(t in _ROLE_LABELS or t in _SHORT_LABELS for t in toks)
 
 
-# --------------------------------------------------------------------------- info lines
-
-
-@dataclass
-class InfoLine:
-    """What the line under a title says: time, 来源, 责编, authors."""
-
-    published: ParsedDate | None = None
-    source: str | None = None
-    editor: str | None = None
-    authors: list[Author] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        """A plain dict (``published`` as its ISO string)."""
-        return {
-            "published": self.published.iso if self.published else None,
-            "source": self.source,
-            "editor": self.editor,
-            "authors": list(self.authors),
-        }
-
-
-_INFO_LABELS: dict[str, str] = {
-    "来源": "source",
-    "稿源": "source",
-    "出处": "source",
-    "责任编辑": "editor",
-    "责编": "editor",
-    "编辑": "editor",
-    "值班编辑": "editor",
-    "作者": "author",
-    "记者": "author",
-    "通讯员": "author",
-    "撰稿": "author",
-    "撰文": "author",
-    "编译": "author",
-    "摄影": "author",
-    "发布时间": "time",
-    "发表时间": "time",
-    "发布日期": "time",
-    "更新时间": "time",
-    "时间": "time",
-    "日期": "time",
-    "浏览": "stop",
-    "阅读": "stop",
-    "点击": "stop",
-    "字号": "stop",
-    "字体": "stop",
-    "打印": "stop",
-    "分享": "stop",
-    "评论": "stop",
-    "收藏": "stop",
-    "扫一扫": "stop",
-    "校对": "stop",
-    "审核": "stop",
-    "浏览次数": "stop",
-    "阅读量": "stop",
-    "点击数": "stop",
-}
-_INFO_LABEL_RE = re.compile(
-    r"(?:文章|稿件|本文|信息|新闻|内容)?"
-    r"(?:【|\[)?(" + "|".join(map(re.escape, sorted(_INFO_LABELS, key=len, reverse=True))) + r")"
-    r"(?:】|\])?\s*[:：]\s*"
-)
-_VALUE_END_RE = re.compile(
-    r"[|｜【】\[\]]|\s{2,}|(?:19|20)\d{2}[-/.年]\d{1,2}|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]{1,4}[:：])"
-)
-
-
-def _value_token(value: str) -> str | None:
-    m = _VALUE_END_RE.search(value)
-    if m:
-        value = value[: m.start()]
-    value = re.split(r"[，。；;！？)）】\]]", value, maxsplit=1)[0]
-    value = value.strip(" \t\u3000\u00a0-—_·|｜,，;；()（）【】[]")
-    if not value:
-        return None
-    # a single value: the first whitespace-separated token (来源：新华网 张三 → 新华网)
-    first = value.split()[0]
-    return first or None
-
-
-def parse_info_line(text: str) -> InfoLine:
-    """Parse a meta line such as ``2020-06-04 09:34:01来源:吉林日报责编:赵宇静`` or
-    ``发布时间：… 来源：… 作者：… 责任编辑：…`` (labels in any order, ``:`` or ``：``)."""
-    info = InfoLine()
-    if not text:
-        return info
-    text = text.replace("\u3000", " ").replace("\u00a0", " ")
-    matches = list(_INFO_LABEL_RE.finditer(text))
-    authors: list[Author] = []
-    for idx, m in enumerate(matches):
-        kind = _INFO_LABELS[m.group(1)]
-        end = matches[idx + 1].start() if idx + 1 < len(matches) else len(text)
-        raw_value = text[m.end() : end]
-        if kind == "source" and info.source is None:
-            info.source = _value_token(raw_value)
-        elif kind == "editor" and info.editor is None:
-            info.editor = _value_token(raw_value)
-        elif kind == "time" and info.published is None:
-            info.published = parse_date(raw_value)
-        elif kind == "author":
-            val = raw_value
-            cut = _VALUE_END_RE.search(val)
-            if cut and cut.start() > 0:
-                val = val[: cut.start()]
-            label = m.group(1)
-            found = parse_byline(f"{label} {val}")
-            if not found and label == "作者":
-                # 作者：a name outside our 2–4 character rule (pen names, foreign names)
-                latin = re.match(r"\s*([A-Za-z][A-Za-z.'\- ]{1,40}[A-Za-z.])", val)
-                token = latin.group(1) if latin else _value_token(val)
-                if token and token not in STOP_NAMES and len(token) <= 20 and (latin or is_name(token)):
-                    found = [{"name": token, "role": "author"}]
-            for a in found:
-                if not any(x["name"] == a["name"] for x in authors):
-                    authors.append(a)
-    if info.published is None:
-        info.published = parse_date(text)
-    info.authors = authors
-    return info
-
-
 # --------------------------------------------------------------------------- captions
 
 _NAME2 = rf"[{CJK}]{{2,4}}(?:[·•][{CJK}]{{1,8}})*"
@@ -458,3 +333,14 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
             continue
         return text[: m.start()].rstrip(), credit
     return text, None
+
+
+def photographers(credits: Iterable[str]) -> list[Author]:
+    """The people among photo credits (``张三``, ``张三、李四``; an organisation such as ``新华社``
+    or ``网络`` is not one), as authors with role ``photographer``."""
+    out: list[Author] = []
+    for credit in credits:
+        for name in re.split(r"[、，,\s]+", credit):
+            if is_name(name) and all(a["name"] != name for a in out):
+                out.append({"name": name, "role": "photographer"})
+    return out

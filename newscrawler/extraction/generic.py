@@ -39,9 +39,10 @@ from .boilerplate import (
     boilerplate_reason,
     clean_paragraphs,
 )
-from .bylines import InfoLine, parse_byline, parse_info_line, split_caption_credit, split_trailing_byline
+from .bylines import parse_byline, photographers, split_caption_credit, split_trailing_byline
 from .dates import ParsedDate, date_from_url, parse_date
 from .decoding import decode_html
+from .infoline import InfoLine, parse_info_line, source_beside_time
 from .text import compact, normalize_text
 
 __all__ = ["extract_generic", "extract_generic_bytes"]
@@ -1144,6 +1145,9 @@ def _extract(root: Any, url: str | None) -> dict[str, Any]:
     # the info line near the title: date, source, editor, authors
     published, info_text = _near_title(title_el, nodes)
     info = parse_info_line(info_text) if info_text else InfoLine()
+    beside_source, beside_author = (
+        source_beside_time(info_text, published.raw, title) if published is not None else (None, None)
+    )
     extra_lines: list[str] = []
     if title_el is not None:
         extra_lines.extend(_lines_after_title(title_el))
@@ -1173,15 +1177,27 @@ def _extract(root: Any, url: str | None) -> dict[str, Any]:
     if body_paras:
         m = _DATELINE_RE.match(body_paras[0])
         if m:
-            found = parse_byline(m.group(1))
+            found = parse_byline(m.group(1), bare_role="reporter")
             agency = _AGENCY_RE.match(body_paras[0])
             for a in found:
                 if agency and "org" not in a:
                     a["org"] = agency.group(1)
             authors.extend(found)
     authors.extend(cleaned.authors)
+    # photographers credited under the pictures (新华社记者 李梦馨 摄)
+    credits = [img["credit"] for img in images if img.get("credit")]
+    credits += [
+        c
+        for reason, text in cleaned.removed
+        if reason == "caption"
+        for c in [split_caption_credit(text)[1]]
+        if c
+    ]
+    authors.extend(photographers(credits))
+    if beside_author is not None:
+        authors.append(beside_author)  # (last: a labelled byline of the same name says more)
     editor = info.editor
-    source = info.source
+    source = info.source or beside_source
     if source is None:
         src_meta = meta.metas.get("source") or meta.metas.get("contentsource")
         source = normalize_text(src_meta) or None if src_meta else None
@@ -1189,7 +1205,7 @@ def _extract(root: Any, url: str | None) -> dict[str, Any]:
     seen: set[str] = set()
     for a in authors:
         name = a.get("name")
-        if not name or name in seen or name in (editor, source):
+        if not name or name in seen or name == source:
             continue
         seen.add(name)
         merged.append(a)

@@ -33,7 +33,7 @@ STOP_NAMES = frozenset(
 
 _ORG_SUFFIX_RE = re.compile(
     r"(?:报|报社|社|网|台|电台|电视台|刊|杂志|中心|新闻|客户端|频道|通讯社|传媒|集团|在线|周刊|日报|晚报|时报"
-    r"|新闻网|融媒|号|央视|之声|研究院|研究所|学会|协会|委员会|政府|大学|学院|医院|公司|银行|局|部|厅|署)$"
+    r"|新闻网|融媒|号|央视|之声|研究院|研究所|学会|协会|委员会|政府|大学|学院|医院|公司|银行|局|部|厅|署|网络版|电子版|官网|官微)$"
 )
 #: "Our paper" and the like: an organisation, never named.
 LOCAL_ORGS = frozenset({"本报", "本台", "本网", "本刊", "本站", "本社", "本报驻地", "本网站"})
@@ -41,7 +41,7 @@ LOCAL_ORGS = frozenset({"本报", "本台", "本网", "本刊", "本站", "本�
 #: Page-chrome words that follow an info line (作者：张三 举报 收藏 微博 …): never names.
 UI_WORD_RE = re.compile(
     r"字体|字号|举报|收藏|分享|微博|微信|打印|评论|关注|点赞|阅读|浏览|纠错|关闭|返回|登录|注册|首页|更多|查看"
-    r"|链接|扫码|下载|客户端|播报|复制|放大|缩小|默认|上一|下一|原文|正文|全文|专题|视频|图集"
+    r"|链接|扫码|下载|客户端|播报|复制|放大|缩小|默认|上一|下一|原文|正文|全文|专题|视频|图集|手机版|抢先看"
 )
 
 #: The common single-character surnames (the ~300 that cover well over 99% of people) and the

@@ -18,9 +18,9 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from newscrawler.extraction.bylines import parse_info_line
 from newscrawler.extraction.dates import parse_date
 from newscrawler.extraction.decoding import decode_html
+from newscrawler.extraction.infoline import parse_info_line
 from newscrawler.extraction.text import normalize_text
 from newscrawler.portals.base import PortalDefinition
 
