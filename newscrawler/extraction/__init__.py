@@ -3,7 +3,8 @@
 Modules: :mod:`.decoding` (bytes → text), :mod:`.dates` (Chinese dates → ISO 8601),
 :mod:`.bylines` (记者/通讯员/摄, 来源/责编 info lines, photo credits), :mod:`.text` (whitespace),
 :mod:`.boilerplate` (disclaimers, share prompts, editor lines, 原题, chrome; the paragraph
-cleaner), :mod:`.generic` (site-agnostic content extractor).
+cleaner), :mod:`.generic` (site-agnostic content extractor, split into :mod:`.tree`, :mod:`.title`,
+:mod:`.scoring`, :mod:`.blocks`, :mod:`.meta`).
 
 The main functions are re-exported here lazily (importing this package costs nothing until one
 is used).
