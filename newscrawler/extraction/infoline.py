@@ -151,7 +151,8 @@ def parse_info_line(text: str) -> InfoLine:
                 elif token and is_org(token) and info.source is None:
                     info.source = token  # 作者：新京报 names the paper: a source, not an author
                 elif token:
-                    last = re.split(r"[，、,；;\s]", val.strip().rstrip("）)】] "))[-1]
+                    inside = re.split(r"[）)】\]]", val, maxsplit=1)[0].strip()
+                    last = re.split(r"[，、,；;\s]", inside)[-1]
                     titled = _TITLED_NAME_RE.search(last)
                     if titled and is_name(titled.group(1)):
                         found = [{"name": titled.group(1), "role": "author"}]
