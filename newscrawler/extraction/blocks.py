@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .text import normalize_text
-from .tree import BLOCK_TAGS, VERDICT_CACHE_SIZE, tlen
+from .tree import BLOCK_TAGS, hints, tlen
 
 __all__ = ["TextBlock", "collect_blocks", "image_src"]
 
@@ -57,25 +57,12 @@ def image_src(img: Any, base: str | None) -> str | None:
     return urljoin(base, src) if base else src
 
 
-#: (class, id) -> whether they look like a caption's (_CAPTION_HINT_RE), memoised
-_CAPTION_VERDICTS: dict[tuple[str | None, str | None], bool] = {}
-
-
-def _caption_verdict(cls: str | None, ident: str | None) -> bool:
-    verdict = _CAPTION_HINT_RE.search(f"{cls or ''} {ident or ''}".lower()) is not None
-    if len(_CAPTION_VERDICTS) >= VERDICT_CACHE_SIZE:
-        _CAPTION_VERDICTS.clear()
-    _CAPTION_VERDICTS[(cls, ident)] = verdict
-    return verdict
-
-
 def collect_blocks(nodes: list[Any], base: str | None) -> list[TextBlock]:
     out: list[TextBlock] = []
     buf: list[str] = []
     # (buf empty => no link characters counted since the last flush: flush() runs only if buf)
     state = {"link": 0}
     ctx: list[tuple[bool, bool]] = [(False, False)]
-    caption_verdicts = _CAPTION_VERDICTS
 
     def flush() -> None:
         text = normalize_text("".join(buf))
@@ -105,17 +92,8 @@ def collect_blocks(nodes: list[Any], base: str | None) -> list[TextBlock]:
                 centered = True
             elif align in ("left", "justify") or "text-align:left" in style or "text-align:justify" in style:
                 centered = False
-            if tag == "figcaption":
+            if tag == "figcaption" or _CAPTION_HINT_RE.search(hints(el)):
                 captionish = True
-            else:
-                cls = el.get("class")
-                ident = el.get("id")
-                if cls is not None or ident is not None:
-                    hinted = caption_verdicts.get((cls, ident))
-                    if hinted is None:
-                        hinted = _caption_verdict(cls, ident)
-                    if hinted:
-                        captionish = True
             ctx.append((centered, captionish))
             pushed = True
         if tag == "br":

@@ -19,8 +19,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import etree
-
 from .blocks import TextBlock, collect_blocks
 from .boilerplate import _is_disclaimer_heading_normalized, _reason_normalized, clean_paragraphs
 from .bylines import split_caption_credit
@@ -181,34 +179,7 @@ def extract_generic_bytes(
 def extract_generic_decoded(body: bytes, text: str, encoding: str, url: str | None = None) -> dict[str, Any]:
     """:func:`extract_generic` of ``text``, the page ``body`` decoded as ``encoding`` (by
     :func:`~newscrawler.extraction.decoding.decode_html`)."""
-    root = None
-    if encoding in _PARSE_BYTES_AS and "\ufffd" not in text and not body.startswith(_BOM_UTF8):
-        # lxml parses the bytes directly (it would re-encode a str first); the decoding has
-        # already checked that they are clean in this encoding
-        try:
-            root = etree.fromstring(body, parser=_bytes_parser(encoding))
-        except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError):
-            root = None
-    return _extract(root if root is not None else parse_html(text), url)
-
-
-_BOM_UTF8 = b"\xef\xbb\xbf"
-_PARSE_BYTES_AS = {"utf-8": "utf-8", "gb18030": "gb18030"}
-_BYTES_PARSERS: dict[str, Any] = {}
-
-
-def _bytes_parser(encoding: str) -> Any:
-    parser = _BYTES_PARSERS.get(encoding)
-    if parser is None:
-        parser = etree.HTMLParser(
-            remove_comments=True,
-            remove_pis=True,
-            default_doctype=False,
-            collect_ids=False,
-            encoding=_PARSE_BYTES_AS[encoding],
-        )
-        _BYTES_PARSERS[encoding] = parser
-    return parser
+    return _extract(parse_html(text), url)
 
 
 def iter_paragraph_texts(html: str) -> Iterator[str]:

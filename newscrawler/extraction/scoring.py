@@ -56,6 +56,46 @@ PLAIN_PARA_MAX_LINK_SHARE = 0.25
 PLAIN_PARA_MIN_PUNCT = 2
 
 
+class _Counts:
+    """What the walk counts for one element: its subtree's text, link text and punctuation
+    totals, and its direct text (its own text and its children's tails)."""
+
+    __slots__ = (
+        "direct_len",
+        "direct_link",
+        "direct_punct",
+        "in_link",
+        "link",
+        "pos",
+        "punct",
+        "tag",
+        "total",
+    )
+
+    def __init__(self, tag: Any, pos: int, in_link: bool) -> None:
+        self.tag = tag
+        self.pos = pos  # document position in non-link characters
+        self.in_link = in_link
+        self.total = self.link = self.punct = 0
+        self.direct_len = self.direct_punct = self.direct_link = 0
+
+    def add_direct(self, text: str | None) -> int:
+        """Count a piece of direct text; return its length (stripped: inner spaces are rare in
+        Chinese and only weigh a score)."""
+        n = len(text.strip()) if text else 0
+        if not n:
+            return 0
+        punct = len(PUNCT_RE.findall(text))  # type: ignore[arg-type]
+        self.total += n
+        self.punct += punct
+        self.direct_len += n
+        self.direct_punct += punct
+        if self.in_link:
+            self.link += n
+            self.direct_link += n
+        return n
+
+
 class Scorer:
     """One bottom-up pass: container scores, text/link/punctuation totals (kept for scored
     elements and ``<p>``/``<center>``, the ones read afterwards), and the document position (in
@@ -72,98 +112,61 @@ class Scorer:
     def run(self, body: Any) -> None:
         """One walk over ``body`` (``start``/``end`` events of lxml's iterwalk, no recursion):
         at an element's start its own text is counted, at its end its totals are scored and
-        handed to its parent, followed by its tail (the parent's text). The scores are added in
-        the same order as a recursive post-order visit would add them."""
-        score = self.score
-        stats = self.stats
-        title_el = self.title_el
-        findall = PUNCT_RE.findall
-        para_tags = PARA_TAGS
-        inline_tags = INLINE_TAGS
-        block_tags = BLOCK_TAGS
-        unit = self._unit
-        add = self._add
-        cursor = 0
-        stack: list[tuple[Any, int, bool, int, int, int, int, int, int]] = []
-        # the element being visited: its tag, document position, whether it is inside a link,
-        # its subtree totals (text, link text, punctuation) and its direct text (own + tails)
-        tag: Any = None
-        pos = 0
-        link_here = False
-        total = link = punct = 0
-        direct_len = direct_punct = direct_link = 0
+        added to its parent's, followed by its tail (the parent's direct text)."""
+        cursor = 0  # non-link characters so far
+        stack: list[_Counts] = []
         for event, el in etree.iterwalk(body, events=("start", "end")):
             if event == "start":
-                stack.append((tag, pos, link_here, total, link, punct, direct_len, direct_punct, direct_link))
-                tag = el.tag
-                pos = cursor
-                if el is title_el:
-                    self.title_start = pos
-                link_here = link_here or tag == "a"
-                text = el.text
-                # (length of the stripped text: inner spaces are rare in Chinese and only weigh a
-                # score)
-                if text:
-                    direct_len = len(text.strip())
-                    direct_punct = len(findall(text)) if direct_len else 0
-                else:
-                    direct_len = direct_punct = 0
-                if link_here:
-                    direct_link = direct_len
-                else:
-                    direct_link = 0
-                    cursor += direct_len
-                total, link, punct = direct_len, direct_link, direct_punct
+                in_link = (stack[-1].in_link if stack else False) or el.tag == "a"
+                counts = _Counts(el.tag, cursor, in_link)
+                if el is self.title_el:
+                    self.title_start = cursor
+                counts.add_direct(el.text)
+                if not in_link:
+                    cursor += counts.direct_len
+                stack.append(counts)
                 continue
-            # end of el: score it
-            if tag in para_tags:
-                if total >= MIN_UNIT_CHARS:
-                    value = unit(total, punct, link)
-                    if value:
-                        parent = el.getparent()
-                        add(parent, value, pos)
-                        if parent is not None:
-                            add(parent.getparent(), value * PARENT_SHARE, pos)
-            elif direct_len >= MIN_UNIT_CHARS:
-                value = unit(direct_len, direct_punct, direct_link)
-                if tag not in inline_tags:
-                    if value:
-                        add(el, value, pos)
-                        add(el.getparent(), value * PARENT_SHARE, pos)
-                else:
-                    # inline wrapper holding bare text (<font>…<br>…</font>): its block container
-                    # owns it
-                    parent = el.getparent()
-                    while parent is not None and parent.tag not in block_tags:
-                        parent = parent.getparent()
-                    if value and parent is not None:
-                        add(parent, value, pos)
-            # totals are read for scored elements and <p>/<center> (see main_nodes); every
-            # score an element gets comes from its own text or its subtree, so it has it by now
-            if tag == "p" or tag == "center" or el in score:
-                stats[el] = (total, link, punct)
-            ct, cl, cp = total, link, punct
-            tag, pos, link_here, total, link, punct, direct_len, direct_punct, direct_link = stack.pop()
+            counts = stack.pop()
+            self._score(el, counts)
             if not stack:
                 break  # the end of body itself (its tail is not its text)
-            total += ct
-            link += cl
-            punct += cp
-            tail = el.tail
-            if tail:
-                tl = len(tail.strip())
-                if tl:
-                    tp = len(findall(tail))
-                    total += tl
-                    punct += tp
-                    direct_len += tl
-                    direct_punct += tp
-                    if link_here:
-                        link += tl
-                        direct_link += tl
-                    else:
-                        cursor += tl
+            parent = stack[-1]
+            parent.total += counts.total
+            parent.link += counts.link
+            parent.punct += counts.punct
+            tail_len = parent.add_direct(el.tail)
+            if not parent.in_link:
+                cursor += tail_len
         self.cursor = cursor
+
+    def _score(self, el: Any, c: _Counts) -> None:
+        """Score the unit ``el`` is (a paragraph-like element), or that its direct text is."""
+        if c.tag in PARA_TAGS:
+            if c.total >= MIN_UNIT_CHARS:
+                value = self._unit(c.total, c.punct, c.link)
+                if value:
+                    parent = el.getparent()
+                    self._add(parent, value, c.pos)
+                    if parent is not None:
+                        self._add(parent.getparent(), value * PARENT_SHARE, c.pos)
+        elif c.direct_len >= MIN_UNIT_CHARS:
+            value = self._unit(c.direct_len, c.direct_punct, c.direct_link)
+            if c.tag not in INLINE_TAGS:
+                if value:
+                    self._add(el, value, c.pos)
+                    self._add(el.getparent(), value * PARENT_SHARE, c.pos)
+            else:
+                # inline wrapper holding bare text (<font>…<br>…</font>): its block container
+                # owns it
+                parent = el.getparent()
+                while parent is not None and parent.tag not in BLOCK_TAGS:
+                    parent = parent.getparent()
+                if value and parent is not None:
+                    self._add(parent, value, c.pos)
+        # totals are read for scored elements and <p>/<center> (see main_nodes); every score
+        # an element gets comes from its own text or its subtree, so it has it by now
+        if c.tag == "p" or c.tag == "center" or el in self.score:
+            self.stats[el] = (c.total, c.link, c.punct)
 
     def _add(self, el: Any, value: float, pos: int) -> None:
         if el is not None:

@@ -5,7 +5,6 @@ hints) shared by the scoring, block, title and metadata modules."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -107,8 +106,6 @@ PLAYER_MAX_CHARS = 200
 PLAYER_MIN_PUNCT = 3
 #: Ancestors looked at by :func:`is_descendant` (article containers sit far less deep)
 MAX_ANCESTOR_DEPTH = 60
-#: Entries of the (class, id) verdict memo before it is cleared (bounds memory on long crawls)
-VERDICT_CACHE_SIZE = 8192
 
 
 def tlen(s: str | None) -> int:
@@ -163,10 +160,8 @@ def hints(el: Any) -> str:
     return f"{cls or ''} {ident or ''}".lower()
 
 
-@lru_cache(maxsize=VERDICT_CACHE_SIZE)
 def hint_flags(hints: str) -> tuple[bool, bool]:
-    """(bad, good): whether the lower-cased hints match BAD_HINT_RE / GOOD_HINT_RE (the same
-    class names recur on many elements and pages)."""
+    """(bad, good): whether the lower-cased hints match BAD_HINT_RE / GOOD_HINT_RE."""
     return bool(BAD_HINT_RE.search(hints)), bool(GOOD_HINT_RE.search(hints))
 
 
@@ -205,19 +200,9 @@ def parse_html(html: str) -> Any:
 # --------------------------------------------------------------------------- cleaning
 
 
-#: (class, id) -> (holds "title", looks like a video player): the same pairs recur on many
-#: elements and pages
-_CLASS_ID_VERDICTS: dict[tuple[str | None, str | None], tuple[bool, bool]] = {}
-
-
-def _class_id_verdict(cls: str | None, ident: str | None) -> tuple[bool, bool]:
-    hints = f"{cls or ''} {ident or ''}".lower()
-    maybe_player = "play" in hints or "vjs" in hints or "prism" in hints or "video" in hints
-    verdict = ("title" in hints, maybe_player and _PLAYER_HINT_RE.search(hints) is not None)
-    if len(_CLASS_ID_VERDICTS) >= VERDICT_CACHE_SIZE:
-        _CLASS_ID_VERDICTS.clear()
-    _CLASS_ID_VERDICTS[(cls, ident)] = verdict
-    return verdict
+def _looks_like_player(hints: str) -> bool:
+    """Whether lower-cased class/id hints name a video player's element."""
+    return _PLAYER_HINT_RE.search(hints) is not None
 
 
 #: Title candidates (see :func:`newscrawler.extraction.title.find_title`): headings, and these
@@ -238,7 +223,6 @@ def clean_tree(root: Any, title_candidates: list[Any] | None = None) -> Any:
     if body is None:
         body = root
     doomed = []
-    verdicts = _CLASS_ID_VERDICTS
     # inside the subtree of a doomed element, nothing is looked at (it leaves the body whole):
     # the walk resumes at ``resume_at``, the first element after that subtree
     resume_at: Any = None
@@ -247,25 +231,12 @@ def clean_tree(root: Any, title_candidates: list[Any] | None = None) -> Any:
             if el is not resume_at:
                 continue
             resume_at = None
-        # (one keys() call instead of three get() calls: most elements have no attribute or
-        # only one of the three)
-        keys = el.keys()
-        title_hint = doom = False
-        if keys:
-            if "style" in keys:
-                style = el.get("style")
-                doom = bool(style) and "none" in style and _is_hidden(el)
-            cls = el.get("class") if "class" in keys else None
-            ident = el.get("id") if "id" in keys else None
-            if not doom and (cls is not None or ident is not None):
-                verdict = verdicts.get((cls, ident))
-                if verdict is None:
-                    verdict = _class_id_verdict(cls, ident)
-                title_hint, maybe_player = verdict
-                # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
-                if maybe_player:
-                    text = element_text(el)
-                    doom = tlen(text) < PLAYER_MAX_CHARS or len(PUNCT_RE.findall(text)) < PLAYER_MIN_PUNCT
+        el_hints = hints(el)
+        doom = _is_hidden(el)
+        # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
+        if not doom and el_hints and _looks_like_player(el_hints):
+            text = element_text(el)
+            doom = tlen(text) < PLAYER_MAX_CHARS or len(PUNCT_RE.findall(text)) < PLAYER_MIN_PUNCT
         if doom:
             doomed.append(el)
             if el is body:
@@ -276,7 +247,7 @@ def clean_tree(root: Any, title_candidates: list[Any] | None = None) -> Any:
             continue
         if title_candidates is not None:
             tag = el.tag
-            if tag in TITLE_HEADINGS or (title_hint and tag in TITLE_HINTED_TAGS):
+            if tag in TITLE_HEADINGS or (tag in TITLE_HINTED_TAGS and "title" in el_hints):
                 title_candidates.append(el)
     for el in doomed:
         drop_element(el)
