@@ -21,8 +21,11 @@ response's HTTP ``Date``, else the crawl time).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
 
 __all__ = [
     "ParsedDate",
@@ -31,6 +34,7 @@ __all__ = [
     "parse_date",
     "parse_relative",
     "parse_yearless",
+    "reference_time",
 ]
 
 
@@ -253,3 +257,24 @@ def parse_relative(text: str, now: datetime, default_offset: str = "+08:00") -> 
     except ValueError:
         return None
     return ParsedDate(when.isoformat(), raw)
+
+
+def reference_time(headers: Mapping[str, Any] | None) -> datetime:
+    """What a relative time on a page counts from: the response's HTTP ``Date`` header, else now
+    (the crawl time). ``headers`` maps names to a value or a list of values (str or bytes)."""
+    value: Any = None
+    for name, val in (headers or {}).items():
+        key = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        if key.lower() == "date":
+            value = val[0] if isinstance(val, (list, tuple)) and val else val
+            break
+    if isinstance(value, bytes):
+        value = value.decode("latin-1", "replace")
+    if isinstance(value, str):
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            return when
+    return datetime.now(UTC)
