@@ -122,3 +122,26 @@ def test_dateline_names() -> None:
         ("刘艺", "reporter", "新华社"),
         ("杨吉", "reporter", "新华社"),
     ]
+
+
+def _table_page(headline: str, info: str = "2024-05-20 10:15 来源：华岭日报") -> str:
+    return (
+        "<html><head><title>华岭网-新闻中心</title></head><body><table>"
+        "<tr><td class='nav'><a href='/'>首页</a> &gt; <a href='/news/'>新闻</a></td></tr>"
+        f"<tr><td>{headline}</td></tr><tr><td style='font-size:12px'>{info}</td></tr>"
+        f"<tr><td>{BODY}</td></tr></table></body></html>"
+    )
+
+
+def test_headline_in_a_styled_cell_without_h1() -> None:
+    for headline in (
+        "<span style='font-size:22px;font-weight:bold'>华岭市民生项目全面开工</span>",
+        "<font size='5'><b>华岭市民生项目全面开工</b></font>",
+        "<div class='biaoti'>华岭市民生项目全面开工</div>",
+    ):
+        assert extract_generic(_table_page(headline), None)["title"] == "华岭市民生项目全面开工", headline
+    # small type is not a headline, nor is the info line or a breadcrumb in bold
+    plain = extract_generic(_table_page("<span style='font-size:12px'>华岭市民生项目全面开工</span>"), None)
+    assert plain["title"] == "华岭网-新闻中心"
+    bold_info = extract_generic(_table_page("", info="<b>2024-05-20 10:15 来源：华岭日报</b>"), None)
+    assert bold_info["title"] == "华岭网-新闻中心"
