@@ -4,7 +4,6 @@ crawl's article verdict."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from pathlib import Path
@@ -70,11 +69,7 @@ def test_a_body_selector_that_misses_falls_back_to_the_generic_body() -> None:
 
 def _run_article(spider: PortalSpider, body: bytes, url: str) -> list[Any]:
     response = HtmlResponse(url, body=body, encoding="utf-8")
-
-    async def collect() -> list[Any]:
-        return [x async for x in spider.parse_article(response, section=None)]
-
-    return asyncio.run(collect())
+    return list(spider.parse_article(response, section=None))
 
 
 def test_a_drifting_definition_is_counted_and_warned_once_per_field(caplog: pytest.LogCaptureFixture) -> None:
