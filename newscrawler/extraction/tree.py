@@ -28,8 +28,14 @@ __all__ = [
     "tlen",
 ]
 
-# (collect_ids=False: no xml:id hash table, which nothing here looks up)
-PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False)
+# (collect_ids=False: no xml:id hash table, which nothing here looks up; huge_tree: no depth limit
+# of 256 levels, beyond which libxml2 silently drops the rest of the page)
+PARSER = etree.HTMLParser(
+    remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False, huge_tree=True
+)
+#: Characters lxml refuses in a tree's text (NUL and other C0 controls but tab/newline/CR, and
+#: the two non-characters): a page may hold them; they are dropped before parsing.
+_XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 DROP_TAGS = (
     "script",
@@ -188,15 +194,37 @@ def is_descendant(el: Any, ancestor: Any) -> bool:
 
 
 def parse_html(html: str) -> Any:
+    """The tree of a decoded page: comments and processing instructions dropped, characters
+    that cannot be in a tree removed, never None (an empty or broken page gives an empty body)."""
+    if _XML_INVALID_RE.search(html):
+        html = _XML_INVALID_RE.sub("", html)
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html, count=1)
-    root = None
-    try:
-        root = etree.fromstring(html, parser=PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        root = None
-    if root is None:
-        root = etree.fromstring(f"<html><body>{html or ' '}</body></html>", parser=PARSER)
-    return root
+    for text in (html, f"<html><body>{html}</body></html>"):
+        try:
+            root = etree.fromstring(text, parser=PARSER)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            continue
+        if root is not None:
+            if _too_deep(PARSER.error_log):
+                # libxml2 stopped at its depth limit and dropped the rest of the page: read it
+                # again without its wrapper elements (their text stays; paragraphs stay)
+                flat = _WRAPPER_TAG_RE.sub("\n", text)
+                root = etree.fromstring(flat, parser=PARSER) if flat.strip() else root
+            return root
+    return etree.fromstring("<html><body></body></html>", parser=PARSER)
+
+
+#: Wrapper elements dropped from a page nested deeper than libxml2 reads (see parse_html)
+_WRAPPER_TAG_RE = re.compile(
+    r"</?(?:div|span|font|section|article|main|center|b|i|u|em|strong|small|big|table|tbody|thead|tfoot"
+    r"|tr|td|th|ul|ol|li|dl|dt|dd|blockquote|label|header|footer|nav|aside|figure)\b[^>]*>",
+    re.I,
+)
+
+
+def _too_deep(error_log: Any) -> bool:
+    """Whether the parse stopped at libxml2's nesting limit (it then drops the rest)."""
+    return any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in error_log)
 
 
 # --------------------------------------------------------------------------- cleaning
