@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
 from .blocks import collect_blocks, is_caption
 from .boilerplate import _is_disclaimer_heading_normalized, _reason_normalized, clean_paragraphs
 from .bylines import split_caption_credit
+from .dates import reference_time
 from .decoding import decode_html
 from .meta import find_metadata, read_page_meta
 from .scoring import main_nodes
@@ -48,16 +50,18 @@ END_MARKER_SHORT_CHARS = 40
 MAX_STRAY_CHARS = 4
 
 
-def extract_generic(html: str, url: str | None = None) -> dict[str, Any]:
-    """Extract an article from HTML with no site knowledge.
+def extract_generic(html: str, url: str | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """Extract an article from HTML with no site knowledge (relative times such as ``3小时前``
+    count from ``now``, else are not read).
 
-    Returns ``title, original_title, published_at, published_at_raw, source, editor, authors,
-    images ([{url, caption, credit}]), body`` (``"\\n"``-joined paragraphs).
+    Returns ``title, original_title, published_at, published_at_raw, published_at_source,
+    source, editor, authors, images ([{url, caption, credit}]), body`` (``"\\n"``-joined
+    paragraphs).
     """
-    return extract_generic_tree(parse_html(html), url)
+    return extract_generic_tree(parse_html(html), url, now)
 
 
-def extract_generic_tree(root: Any, url: str | None) -> dict[str, Any]:
+def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None) -> dict[str, Any]:
     """:func:`extract_generic` of a page parsed by :func:`~newscrawler.extraction.tree.parse_html`
     (the tree is cleaned in place)."""
     meta = read_page_meta(root)
@@ -131,12 +135,15 @@ def extract_generic_tree(root: Any, url: str | None) -> dict[str, Any]:
     while body_paras and tlen(body_paras[-1]) <= MAX_STRAY_CHARS and not PUNCT_RE.search(body_paras[-1]):
         body_paras.pop()
 
-    found = find_metadata(meta, title_el, nodes, cleaned, body_paras, url)
+    found = find_metadata(
+        meta, title_el, nodes, cleaned, body_paras, url, title=title, images=images, now=now
+    )
     return {
         "title": title,
         "original_title": cleaned.original_title,
         "published_at": found["published_at"],
         "published_at_raw": found["published_at_raw"],
+        "published_at_source": found["published_at_source"],
         "source": found["source"],
         "editor": found["editor"],
         "authors": found["authors"],
@@ -151,7 +158,7 @@ def extract_generic_bytes(
     """Decode (see :func:`~newscrawler.extraction.decoding.decode_html`) and :func:`extract_generic`;
     the result also carries ``encoding``."""
     text, encoding = decode_html(body, headers)
-    result = extract_generic(text, url)
+    result = extract_generic(text, url, reference_time(headers))
     result["encoding"] = encoding
     return result
 

@@ -26,10 +26,10 @@ from lxml import etree
 
 from newscrawler.discovery import article_rejection
 from newscrawler.extraction.blocks import Block, collect_blocks
-from newscrawler.extraction.bylines import parse_info_line
-from newscrawler.extraction.dates import parse_date
+from newscrawler.extraction.dates import parse_date, parse_relative, reference_time
 from newscrawler.extraction.decoding import decode_html
 from newscrawler.extraction.generic import extract_generic_tree
+from newscrawler.extraction.infoline import parse_info_line
 from newscrawler.extraction.text import normalize_text
 from newscrawler.extraction.title import strip_site_suffix
 from newscrawler.extraction.tree import DROP_TAGS, parse_html
@@ -51,6 +51,8 @@ class PageExtract:
     title: str | None = None
     published_at: str | None = None
     published_at_raw: str | None = None
+    #: where the time came from: ``page``, ``meta`` (tags), ``url``, or None
+    published_at_source: str | None = None
     source: str | None = None
     editor: str | None = None
     authors: list[dict[str, str]] = field(default_factory=list)
@@ -113,10 +115,11 @@ def extract_page(
     empty (and the whole page, without a definition or when its body selector misses) comes
     from the generic extractor."""
     text, encoding = decode_html(body, headers)
+    now = reference_time(headers)
     root = parse_html(text)
     page = PageExtract(url=url, is_article=True, encoding=encoding)
     if portal is None:
-        _fill_from_generic(page, extract_generic_tree(root, url), body=True)
+        _fill_from_generic(page, extract_generic_tree(root, url, now), body=True)
         return page
     if portal.non_article_marker and select(root, portal.non_article_marker):
         page.is_article = False
@@ -140,9 +143,13 @@ def extract_page(
         page.title = _strip_known_suffix(tag_text, portal.title_suffixes) if tag_text else None
     info = parse_info_line(first_text["info"] or "")
     published_text = first_text["published"]
-    published = parse_date(published_text) if published_text else info.published
+    published = (
+        (parse_date(published_text) or parse_relative(published_text, now)) if published_text else None
+    )
+    published = published or info.published
     if published is not None:
         page.published_at, page.published_at_raw = published.iso, published.raw
+        page.published_at_source = "page"
     source_text = first_text["source"]
     page.source = (parse_info_line(source_text).source if source_text else None) or info.source
     editor_text = first_text["editor"]
@@ -164,7 +171,7 @@ def extract_page(
     )
     if empty:
         # the fields the selectors left empty come from the generic extractor (same tree)
-        _fill_from_generic(page, extract_generic_tree(root, url), body=not found["body"])
+        _fill_from_generic(page, extract_generic_tree(root, url, now), body=not found["body"])
     return page
 
 
@@ -175,9 +182,16 @@ def _fill_from_generic(page: PageExtract, result: dict[str, Any], *, body: bool)
     if page.published_at is None:
         page.published_at = result.get("published_at")
         page.published_at_raw = result.get("published_at_raw")
+        page.published_at_source = result.get("published_at_source")
     page.source = page.source or result.get("source")
     page.editor = page.editor or result.get("editor")
-    page.authors = page.authors or list(result.get("authors") or [])
+    if not page.authors:
+        authors = list(result.get("authors") or [])
+        if not body:
+            # a portal body keeps its images' photo credits as credits (see assemble), not authors
+            credits = {image.get("credit") for image in result.get("images") or []}
+            authors = [a for a in authors if not (a.get("role") == "photographer" and a["name"] in credits)]
+        page.authors = authors
     if body:
         page.generic = result
         page.is_article = bool(result.get("body"))
