@@ -55,6 +55,10 @@ def test_info_line_families(line: str, source: str | None, editor: str | None, n
         ("长白日报 2024-05-13 06:16 发布于北京 长白日报官方账号 + 关注", None, "长白日报", None),
         ("管不饿 关注 2024-05-08 23:23", None, None, "管不饿"),
         ("私~川流 2017-09-30 21:38:07", None, None, "私~川流"),
+        # [ 张三 ] / 【新华社】 beside the time
+        ("2024-05-20 10:15 [ 张三 ]", None, None, "张三"),
+        ("【新华社】2024-05-20 10:15", None, "新华社", None),
+        ("2024-05-20 10:15 [字号 大 中 小]", None, None, None),
         # nothing there
         ("2024-05-13 13:48", None, None, None),
         ("2024-05-13 06:15 发布于： 北京市", None, None, None),

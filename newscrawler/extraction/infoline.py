@@ -177,6 +177,8 @@ _PUNCT_RE = re.compile(r"[，。！？：；“”\"!?:;,()（）【】\[\]]")
 _NOT_A_NAME_RE = re.compile(_PUNCT_RE.pattern + r"|\d{2,}|^\d")
 #: Link words between an account name and the time (in the before-time slot).
 _SLOT_FILLERS = frozenset({"于", "发布", "发表于", "发表", "posted", "@"})
+_BRACKETED_RE = re.compile(r"^\s*[\[【]\s*([^\]】\[【]{2,20}?)\s*[\]】]")
+_BRACKETED_END_RE = re.compile(r"[\[【]\s*([^\]】\[【]{2,20}?)\s*[\]】]\s*$")
 #: Longest source or account name read beside the time.
 MAX_SLOT_NAME = 20
 
@@ -211,6 +213,13 @@ def source_beside_time(
     if title and len(title) >= 4:
         text = text.replace(title, " ")
     before, _, after = text.partition(date_raw)
+    # [ 张三 ] or 【新华社】 right beside the time
+    for m in (_BRACKETED_RE.match(after), _BRACKETED_END_RE.search(before)):
+        word = m.group(1).strip() if m else ""
+        if is_bare_name(word):
+            return None, {"name": word, "role": "author"}
+        if _is_source_name(word):
+            return word, None
     after_toks = [
         t for t in _SLOT_SEP_RE.split(_PLACE_NOTE_RE.sub(" ", after)) if t and t not in _SLOT_FILLERS
     ]

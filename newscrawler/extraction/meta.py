@@ -22,6 +22,7 @@ from .boilerplate import CleanResult
 from .bylines import parse_byline, photographers, split_caption_credit, split_trailing_byline
 from .dates import ParsedDate, date_from_url, parse_date, parse_relative, parse_yearless
 from .infoline import InfoLine, parse_info_line, source_beside_time
+from .names import is_bare_name
 from .text import compact, normalize_text
 from .tree import element_text, text_within, tlen
 
@@ -58,6 +59,11 @@ _META_DATE_KEYS = (
 
 
 _DATELINE_RE = re.compile(r"^.{0,40}?(?:电|讯|报道|消息)?\s*[（(]([^()（）]{2,40})[)）]")
+#: A byline opening the first paragraph without parentheses, up to 发自…, a date or …报道.
+_LEAD_BYLINE_RE = re.compile(
+    r"^(?:本报讯\s*)?([\u3400-\u9fff·]{0,12}记者[\s\u3400-\u9fff·、，]{2,20}?)"
+    r"(?=发自|\d{1,2}月\d{1,2}日|[\u3400-\u9fff]{2,6}报道)"
+)
 #: 新华社长春9月14日电 / 中新网北京5月9日电: the agency that filed the story.
 _AGENCY_RE = re.compile(
     r"^([\u4e00-\u9fff]{1,6}(?:社|网|报|台))[\u4e00-\u9fff]{0,12}\d{1,2}月\d{1,2}日(?:电|讯)"
@@ -429,6 +435,11 @@ def find_metadata(
                 if agency and "org" not in a:
                     a["org"] = agency.group(1)
             authors.extend(found)
+        else:
+            # a labelled byline opening the text: 本报记者刘七发自上海 / 东方网记者曹磊5月13日报道
+            lead = _LEAD_BYLINE_RE.match(body_paras[0])
+            if lead:
+                authors.extend(a for a in parse_byline(lead.group(1)) if is_bare_name(a["name"]))
     authors.extend(cleaned.authors)
     # photographers credited under the pictures (新华社记者 李梦馨 摄)
     credits = [img["credit"] for img in images if img.get("credit")]
@@ -441,7 +452,9 @@ def find_metadata(
     editor = info.editor
     source = info.source or beside_source
     if source is None:
-        src_meta = meta.metas.get("source") or meta.metas.get("contentsource")
+        publisher = meta.metas.get("article:publisher") or ""
+        publisher = "" if "://" in publisher else publisher  # (often the publisher's social page)
+        src_meta = meta.metas.get("source") or meta.metas.get("contentsource") or publisher
         source = normalize_text(src_meta) or None if src_meta else None
     merged: list[dict[str, str]] = []
     seen: set[str] = set()
