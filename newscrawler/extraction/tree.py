@@ -13,6 +13,7 @@ from .text import normalize_text
 
 __all__ = [
     "BLOCK_TAGS",
+    "DROP_TAGS",
     "PUNCT_RE",
     "TITLE_HEADINGS",
     "TITLE_HINTED_TAGS",
@@ -30,7 +31,7 @@ __all__ = [
 # (collect_ids=False: no xml:id hash table, which nothing here looks up)
 PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False)
 
-_DROP_TAGS = (
+DROP_TAGS = (
     "script",
     "style",
     "noscript",
@@ -99,6 +100,7 @@ BAD_HINT_RE = re.compile(
 GOOD_HINT_RE = re.compile(r"article|content|text|main|detail|body|post|zhengwen|trs_editor|news_txt|entry")
 _PLAYER_HINT_RE = re.compile(r"player|vjs-|video|prism-|\bplay-?(?:btn|mask|bar|er)\b|control-?bar", re.I)
 PUNCT_RE = re.compile(r"[，。！？；：、“”]")
+_HIDDEN_RE = re.compile(r"display\s*:\s*none", re.I)
 
 #: A video player's element is dropped unless it wraps real prose: this much text ...
 PLAYER_MAX_CHARS = 200
@@ -168,7 +170,7 @@ def hint_flags(hints: str) -> tuple[bool, bool]:
 def _is_hidden(el: Any) -> bool:
     style = el.get("style")
     # (visibility:hidden is not enough: WeChat articles hide their body until a script runs)
-    return bool(style) and bool(re.search(r"display\s*:\s*none", style, re.I))
+    return bool(style) and "none" in style.lower() and bool(_HIDDEN_RE.search(style))
 
 
 def is_descendant(el: Any, ancestor: Any) -> bool:
@@ -202,6 +204,8 @@ def parse_html(html: str) -> Any:
 
 def _looks_like_player(hints: str) -> bool:
     """Whether lower-cased class/id hints name a video player's element."""
+    if not ("play" in hints or "vjs" in hints or "prism" in hints or "video" in hints):
+        return False  # (the words the pattern needs: a substring test is much cheaper)
     return _PLAYER_HINT_RE.search(hints) is not None
 
 
@@ -218,7 +222,7 @@ def clean_tree(root: Any, title_candidates: list[Any] | None = None) -> Any:
     that :func:`~newscrawler.extraction.title.find_title` considers: ``h1``–``h3``, and
     ``div``/``p``/``span``/``td``/``strong``/``font`` elements whose class or id holds "title".
     """
-    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     body = root.find("body")
     if body is None:
         body = root
@@ -231,6 +235,10 @@ def clean_tree(root: Any, title_candidates: list[Any] | None = None) -> Any:
             if el is not resume_at:
                 continue
             resume_at = None
+        if not el.attrib:  # (most elements: nothing to read)
+            if title_candidates is not None and el.tag in TITLE_HEADINGS:
+                title_candidates.append(el)
+            continue
         el_hints = hints(el)
         doom = _is_hidden(el)
         # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
