@@ -223,7 +223,7 @@ def test_bare_names_need_their_slot() -> None:
 def test_photographers_are_people_among_credits() -> None:
     from newscrawler.extraction.bylines import photographers
 
-    assert photographers(["张三、李四", "新华社", "网络", "张三"]) == [
+    assert photographers(["张三、李四", "新华社", "网络", "视觉中国", "张三"]) == [
         {"name": "张三", "role": "photographer"},
         {"name": "李四", "role": "photographer"},
     ]

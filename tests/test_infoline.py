@@ -60,6 +60,11 @@ def test_info_line_families(line: str, source: str | None, editor: str | None, n
         ("【新华社】2024-05-20 10:15", None, "新华社", None),
         ("2024-05-20 10:15 [字号 大 中 小]", None, None, None),
         # nothing there
+        ("2024-05-20 10:15 星期一", None, None, None),  # a weekday
+        ("2024-05-20 10:15 广州", None, None, None),  # a place
+        ("2024-05-20 10:15 杭州市", None, None, None),
+        ("首页 > 国内 2024-05-20 10:15", None, None, None),  # a breadcrumb's section
+        ("国内 2024-05-20 10:15", None, None, None),  # a word before the time is not a writer
         ("2024-05-13 13:48", None, None, None),
         ("2024-05-13 06:15 发布于： 北京市", None, None, None),
         ("2024-05-13 13:48 浏览：3", None, None, None),

@@ -345,11 +345,12 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
 
 
 def photographers(credits: Iterable[str]) -> list[Author]:
-    """The people among photo credits (``张三``, ``张三、李四``; an organisation such as ``新华社``
-    or ``网络`` is not one), as authors with role ``photographer``."""
+    """The people among photo credits (``张三``, ``张三、李四``; an organisation such as ``新华社``,
+    ``网络`` or a picture agency such as ``视觉中国`` is not one: a credited name must start with
+    a surname), as authors with role ``photographer``."""
     out: list[Author] = []
     for credit in credits:
         for name in re.split(r"[、，,\s]+", credit):
-            if is_name(name) and all(a["name"] != name for a in out):
+            if is_bare_name(name) and all(a["name"] != name for a in out):
                 out.append({"name": name, "role": "photographer"})
     return out

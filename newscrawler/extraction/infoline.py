@@ -193,6 +193,19 @@ def _slot_word(token: str) -> bool:
     return not _NOT_A_NAME_RE.search(token) and token not in STOP_NAMES
 
 
+#: Not an outlet: a weekday, a place (广州, 杭州市), a person's name.
+_NOT_OUTLET_RE = re.compile(r"^(?:星期|周|週|礼拜)[一二三四五六日天]$|[市省区县州镇乡村]$")
+#: A blogger's handle: a display name with Latin letters, digits or ~ _ - in it (私~川流).
+_HANDLE_RE = re.compile(r"[~_\-A-Za-z0-9]")
+_BREADCRUMB_RE = re.compile(r"[>›»]|当前位置|您的位置")
+
+
+def _outlet_shaped(token: str) -> bool:
+    """A word that can name an outlet or account without an organisation's ending (新浪财经,
+    政能亮): three characters or more, not a weekday, a place or a person's name."""
+    return len(token) >= 3 and not _NOT_OUTLET_RE.search(token) and not is_bare_name(token)
+
+
 def _is_source_name(token: str) -> bool:
     return is_org(token) or is_org(re.split(r"[-－—]", token)[0])
 
@@ -225,8 +238,10 @@ def source_beside_time(
     ]
     if after_toks:
         first = _ACCOUNT_SUFFIX_RE.sub("", after_toks[0])
-        if _slot_word(first) and not is_bare_name(first):
+        if _slot_word(first) and (_is_source_name(first) or _outlet_shaped(first)):
             return first, None
+    if _BREADCRUMB_RE.search(before):
+        return None, None  # (首页 > 国内 2024-05-20: a section, not an account)
     before_toks = [t for t in _SLOT_SEP_RE.split(before) if t and t not in _SLOT_FILLERS]
     skipped = False
     while before_toks and UI_WORD_RE.search(before_toks[-1]):
@@ -239,6 +254,6 @@ def source_beside_time(
         return None, None
     if _is_source_name(last):
         return last, None
-    if is_bare_name(last) or not skipped:
-        return None, {"name": last, "role": "author"}
-    return last, None
+    if is_bare_name(last) or (not skipped and _HANDLE_RE.search(last)):
+        return None, {"name": last, "role": "author"}  # (a person, or a blogger's handle)
+    return (last, None) if skipped and _outlet_shaped(last) else (None, None)

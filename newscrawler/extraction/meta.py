@@ -248,9 +248,9 @@ def _date_in_segment(
     return parsed, info_text
 
 
-_LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影|时间[:：]|日期[:：]|posted @|发表于")
+_LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影|时间[:：]|日期[:：]|posted @")
 #: A footer line whose date is the publication time (时间：2019-09-24 17:08, posted @ …).
-_TIME_HINT_RE = re.compile(r"时间[:：]|日期[:：]|posted @|发表于|发布于")
+_TIME_HINT_RE = re.compile(r"时间[:：]|日期[:：]|posted @")
 #: A labelled source line closing the body (来源 | 综合抖音黑板报, （本文来源：经济日报 作者：…）).
 _TAIL_SOURCE_RE = re.compile(r"^[（(【\[]?(?:本文|文章|稿件)?来源\s*[:：|｜丨]")
 #: How many closing body paragraphs are read for such a line, and their longest.
