@@ -20,6 +20,8 @@ from newscrawler.extraction.infoline import parse_info_line, source_beside_time
         ("本文来源于 国家气象局 2024-05-11 09:36:26", "国家气象局", None, []),
         ("（本文来源：长白日报 作者：华岭大学经济学院教授、研究员王明远）", "长白日报", None, ["王明远"]),
         ("（来源：人民日报）", "人民日报", None, []),
+        ("（摘自《华岭日报》）", "《华岭日报》", None, []),
+        ("本文转自华岭新闻网", "华岭新闻网", None, []),
         # what is not a person
         ("2024年05月16日 17:02 作者：新京报", "新京报", None, []),
         ("作者：网络整理", None, None, []),
@@ -33,6 +35,11 @@ from newscrawler.extraction.infoline import parse_info_line, source_beside_time
         ("[责任编辑：杜智 PX209]", None, "杜智", []),
         ("责任编辑：张三_NB1234", None, "张三", []),
         ("责编：李四 PK123", None, "李四", []),
+        ("编辑 周褶褶 ｜ 排版 魏蔚", None, "周褶褶", []),  # a space after the label
+        ("[责任编辑 杜智]", None, "杜智", []),
+        ("编辑/张三", None, "张三", []),
+        ("编辑部 地址：华岭市", None, None, []),
+        ("美编 王五", None, None, []),
         ("2024-05-13 12:03:10 作者：曹磊 来源:东方网 选稿：曾炟", "东方网", "曾炟", ["曹磊"]),
     ],
 )

@@ -163,3 +163,10 @@ def test_publisher_meta_is_a_source() -> None:
     assert extract_generic(page("2024-05-20 10:15", head=head), URL)["source"] == "华岭日报"
     head = '<meta property="article:publisher" content="https://www.facebook.com/hualing">'
     assert extract_generic(page("2024-05-20 10:15", head=head), URL)["source"] is None
+
+
+def test_editors_of_several_lines_are_all_kept() -> None:
+    after = "<p>文/栗思</p><p>编辑/倪家宁</p><p>责任编辑：李曦_NN2587</p>"
+    out = extract_generic(page("2024-05-20 10:15 来源：华岭日报", after=after), URL)
+    assert out["editor"] == "倪家宁、李曦"
+    assert "倪家宁" not in [a["name"] for a in out["authors"]]

@@ -40,6 +40,10 @@ class InfoLine:
 _INFO_LABELS: dict[str, str] = {
     "来源": "source",
     "来源于": "source",
+    "转载自": "source",
+    "转自": "source",
+    "摘自": "source",
+    "选自": "source",
     "原创": "source",
     "出所": "source",
     "稿源": "source",
@@ -81,7 +85,10 @@ _INFO_LABELS: dict[str, str] = {
 _INFO_LABEL_RE = re.compile(
     r"(?:文章|稿件|本文|信息|新闻|内容)?"
     r"(?:【|\[)?(" + "|".join(map(re.escape, sorted(_INFO_LABELS, key=len, reverse=True))) + r")"
-    r"(?:】|\])?(?:\s*[:：|｜丨]\s*|(?<=来源于)\s*)"
+    r"(?:】|\])?(?:\s*[:：|｜丨/／]\s*"
+    r"|(?<=来源于)\s*|(?<=转载自)\s*|(?<=转自)\s*|(?<=摘自)\s*|(?<=选自)\s*"
+    # (an editor label may be followed by a space only: 编辑 周褶褶, [责任编辑 杜智])
+    r"|(?<=编辑)\s+(?=[\u3400-\u9fff]{2,4}(?:\s|$|[\]】|｜]))|(?<=责编)\s+(?=[\u3400-\u9fff]{2,4}(?:\s|$|[\]】|｜])))"
 )
 #: A staff code after an editor's name (张三_NB1234, 李四 PK123): not part of the name.
 _STAFF_CODE_RE = re.compile(r"[\s_]*[A-Za-z]{1,4}\d{2,6}$")

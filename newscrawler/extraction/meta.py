@@ -83,6 +83,8 @@ INFO_SEGMENT_MAX_CHARS = 120
 INFO_SEARCH_MAX_CHARS = 600
 #: Text nodes after the content searched for a footer info line (来源/作者/编辑 labels) ...
 FOOTER_NODES = 40
+#: Closing text nodes of the content read for labelled lines (编辑/X, 责任编辑：Y, 来源：Z)
+CONTENT_CLOSING_NODES = 8
 #: ... a footer line having at most this many characters
 FOOTER_LINE_MAX_CHARS = 120
 #: Wrappers of the title climbed to find the labelled lines after it ...
@@ -249,13 +251,22 @@ def _date_in_segment(
 
 
 _LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影|时间[:：]|日期[:：]|posted @")
+_CAPTION_CREDIT_RE = re.compile(r"(?:摄|摄影|供图)\s*[)）]?\s*$")
 #: A footer line whose date is the publication time (时间：2019-09-24 17:08, posted @ …).
 _TIME_HINT_RE = re.compile(r"时间[:：]|日期[:：]|posted @")
 #: A labelled source line closing the body (来源 | 综合抖音黑板报, （本文来源：经济日报 作者：…）).
-_TAIL_SOURCE_RE = re.compile(r"^[（(【\[]?(?:本文|文章|稿件)?来源\s*[:：|｜丨]")
+_TAIL_SOURCE_RE = re.compile(
+    r"^[（(【\[]?(?:本文|文章|稿件)?(?:来源\s*[:：|｜丨]|来源于|转载自|转自|摘自|选自)"
+)
 #: How many closing body paragraphs are read for such a line, and their longest.
 TAIL_PARAGRAPHS = 3
 TAIL_LINE_MAX_CHARS = 160
+
+
+def _join_editors(first: str | None, more: str | None) -> str | None:
+    """Editors of two lines together (``X、Y``), each name once."""
+    names = [n for text in (first, more) if text for n in text.split("、")]
+    return "、".join(dict.fromkeys(names)) or None
 
 
 def _day_only_of(shown: ParsedDate | None, meta_date: ParsedDate | None) -> bool:
@@ -282,15 +293,19 @@ def _same_headings(title_el: Any, title: str) -> list[Any]:
 
 
 def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
-    """Small blocks right after ``node`` that carry 来源/作者/编辑 labels (a footer info line)."""
+    """Small blocks that carry 来源/作者/编辑 labels right after ``node`` (a footer info line) or
+    closing it (the body's reading may have stopped at an earlier 编辑 line)."""
     out: list[str] = []
     seen: set[Any] = set()
     chars = 0
-    for seg in node.xpath(f"following::text()[position() <= {limit}]"):
+    closing = node.xpath(f"(descendant::text())[position() > last() - {CONTENT_CLOSING_NODES}]")
+    footer = node.xpath(f"following::text()[position() <= {limit}]")
+    for idx, seg in enumerate([*closing, *footer]):
         text = str(seg)
-        chars += tlen(text)
-        if chars > INFO_SEARCH_MAX_CHARS:
-            break
+        if idx >= len(closing):  # (in the footer, only so much text is read)
+            chars += tlen(text)
+            if chars > INFO_SEARCH_MAX_CHARS:
+                break
         if not _LABEL_HINT_RE.search(text):
             continue
         owner = seg.getparent()
@@ -302,6 +317,8 @@ def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
             continue
         seen.add(owner)
         block = _info_block_text(owner, limit=FOOTER_LINE_MAX_CHARS)
+        if _CAPTION_CREDIT_RE.search(block):
+            continue  # a photo caption (…新华社记者 张三 摄): its credit is read with the images
         if block and len(block) <= FOOTER_LINE_MAX_CHARS and block not in out:
             out.append(block)
     return out
@@ -410,7 +427,7 @@ def find_metadata(
         if not more.authors:
             more.authors = split_trailing_byline(line)[1]
         info.source = info.source or more.source
-        info.editor = info.editor or more.editor
+        info.editor = _join_editors(info.editor, more.editor)  # (编辑/X … 责任编辑：Y: both)
         for a in more.authors:
             if all(a["name"] != x["name"] for x in info.authors):
                 info.authors.append(a)
