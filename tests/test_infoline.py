@@ -40,6 +40,7 @@ from newscrawler.extraction.infoline import parse_info_line, source_beside_time
         ("编辑/张三", None, "张三", []),
         ("编辑部 地址：华岭市", None, None, []),
         ("美编 王五", None, None, []),
+        ("posted @ 2024-05-09 14:45 好看的hk 阅读(430) 编辑 收藏 举报", None, None, []),
         ("2024-05-13 12:03:10 作者：曹磊 来源:东方网 选稿：曾炟", "东方网", "曾炟", ["曹磊"]),
     ],
 )

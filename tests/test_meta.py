@@ -170,3 +170,12 @@ def test_editors_of_several_lines_are_all_kept() -> None:
     out = extract_generic(page("2024-05-20 10:15 来源：华岭日报", after=after), URL)
     assert out["editor"] == "倪家宁、李曦"
     assert "倪家宁" not in [a["name"] for a in out["authors"]]
+
+
+def test_footer_time_past_layout_whitespace() -> None:
+    # a blog's footer time, after many layout-only text nodes (which do not count as distance)
+    spacer = "<div>\n    <span>\n  </span>\n</div>" * 30
+    footer = f"{spacer}<div class='postDesc'>posted @ <span>2024-05-09 14:45</span> <a>好看的hk</a> 阅读(430)</div>"
+    html = page("").replace("</div></body>", f"</div>{footer}</body>")
+    out = extract_generic(html, None)
+    assert (out["published_at"], out["published_at_source"]) == ("2024-05-09T14:45:00+08:00", "page")

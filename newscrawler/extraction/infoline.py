@@ -138,6 +138,8 @@ def parse_info_line(text: str) -> InfoLine:
             # several editors (编辑：X 责任编辑：Y) are all kept, staff codes dropped
             name = _value_token(raw_value)
             name = _STAFF_CODE_RE.sub("", name) if name else None
+            if name and UI_WORD_RE.search(name):
+                name = None  # (编辑 收藏 举报: the page's edit and bookmark links)
             if name and name not in editors:
                 editors.append(name)
         elif kind == "time" and info.published is None:

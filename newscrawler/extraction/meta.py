@@ -298,8 +298,11 @@ def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
     out: list[str] = []
     seen: set[Any] = set()
     chars = 0
-    closing = node.xpath(f"(descendant::text())[position() > last() - {CONTENT_CLOSING_NODES}]")
-    footer = node.xpath(f"following::text()[position() <= {limit}]")
+    # (text nodes of layout whitespace do not count)
+    closing = node.xpath(
+        f"(descendant::text()[normalize-space()])[position() > last() - {CONTENT_CLOSING_NODES}]"
+    )
+    footer = node.xpath(f"following::text()[normalize-space()][position() <= {limit}]")
     for idx, seg in enumerate([*closing, *footer]):
         text = str(seg)
         if idx >= len(closing):  # (in the footer, only so much text is read)
