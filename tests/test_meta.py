@@ -175,7 +175,8 @@ def test_editors_of_several_lines_are_all_kept() -> None:
 def test_footer_time_past_layout_whitespace() -> None:
     # a blog's footer time, after many layout-only text nodes (which do not count as distance)
     spacer = "<div>\n    <span>\n  </span>\n</div>" * 30
-    footer = f"{spacer}<div class='postDesc'>posted @ <span>2024-05-09 14:45</span> <a>好看的hk</a> 阅读(430)</div>"
+    desc = "posted @ <span>2024-05-09 14:45</span> <a>好看的hk</a> 阅读(430)"
+    footer = f"{spacer}<div class='postDesc'>{desc}</div>"
     html = page("").replace("</div></body>", f"</div>{footer}</body>")
     out = extract_generic(html, None)
     assert (out["published_at"], out["published_at_source"]) == ("2024-05-09T14:45:00+08:00", "page")
