@@ -56,7 +56,7 @@ def extract_with_verdict(
         raise Rejected("non_article", "not an article page (no article body found)")
     item = article_item(page, portal, section)
     if not url:
-        item["url"] = None  # (not "about:blank": a page without a URL has no canonical URL)
+        item.url = None  # (not "about:blank": a page without a URL has no canonical URL)
     seen = [page.url]
     while (
         fetch is not None and page.next_page_url and page.next_page_url not in seen and len(seen) < MAX_PAGES
@@ -67,7 +67,7 @@ def extract_with_verdict(
         next_page = extract_page(fetched[0], fetched[1], page.next_page_url, portal)
         if not next_page.is_article:
             break
-        item["_pages"].append(next_page.blocks)
+        item.page_blocks.append(next_page.blocks)
         seen.append(next_page.url)
         page = next_page
     record = build_record(item)

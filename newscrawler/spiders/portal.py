@@ -23,6 +23,7 @@ from newscrawler.extraction.text import normalize_text
 from newscrawler.incremental import ARTICLE, LIST_PAGE, NEXT_LIST_PAGE
 from newscrawler.items import article_item
 from newscrawler.portals import PortalDefinition, get_portal
+from newscrawler.record import Article
 from newscrawler.seen import seen_store
 
 logger = logging.getLogger(__name__)
@@ -253,9 +254,9 @@ class PortalSpider(Spider):
             missed = self._selector_misses.get(name, (selector, 0))[1]
             self._selector_misses[name] = (selector, missed + 1)
 
-    def _continue(self, item: dict[str, Any], page: PageExtract) -> Any:
+    def _continue(self, item: Article, page: PageExtract) -> Any:
         """The request for the article's next page, or the item when this page is the last."""
-        seen = item.setdefault("_page_urls", [item["url"]])
+        seen = item.page_urls
         next_url = page.next_page_url
         if next_url and next_url not in seen and self.portal_def.owns_url(next_url) and len(seen) < 50:
             seen.append(next_url)
@@ -268,11 +269,11 @@ class PortalSpider(Spider):
             )
         return item
 
-    def parse_article_page(self, response: Response, item: dict[str, Any]) -> Iterator[Any]:
+    def parse_article_page(self, response: Response, item: Article) -> Iterator[Any]:
         self._inc("pages/article_continuation")
         page = self._extract(response)
         if page is not None and page.is_article:
-            item["_pages"].append(page.blocks)
+            item.page_blocks.append(page.blocks)
             yield self._continue(item, page)
         else:
             self._inc("errors/article_continuation")
@@ -282,7 +283,7 @@ class PortalSpider(Spider):
         """A later page of a multi-page article failed: export what the earlier pages gave."""
         self.request_failed(failure)
         item = failure.request.cb_kwargs["item"]  # type: ignore[attr-defined]
-        logger.warning("exporting %s with %d page(s) only", item["url"], len(item["_pages"]))
+        logger.warning("exporting %s with %d page(s) only", item["url"], len(item.page_blocks))
         yield item
 
     def _not_an_article(self, url: str, reason: str) -> None:
