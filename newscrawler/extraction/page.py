@@ -115,7 +115,7 @@ def extract_page(
     empty (and the whole page, without a definition or when its body selector misses) comes
     from the generic extractor."""
     text, encoding = decode_html(body, headers)
-    now = reference_time(headers)
+    now = reference_time(headers)  # (what a relative time such as 3小时前 counts from)
     root = parse_html(text)
     page = PageExtract(url=url, is_article=True, encoding=encoding)
     if portal is None:
@@ -185,13 +185,7 @@ def _fill_from_generic(page: PageExtract, result: dict[str, Any], *, body: bool)
         page.published_at_source = result.get("published_at_source")
     page.source = page.source or result.get("source")
     page.editor = page.editor or result.get("editor")
-    if not page.authors:
-        authors = list(result.get("authors") or [])
-        if not body:
-            # a portal body keeps its images' photo credits as credits (see assemble), not authors
-            credits = {image.get("credit") for image in result.get("images") or []}
-            authors = [a for a in authors if not (a.get("role") == "photographer" and a["name"] in credits)]
-        page.authors = authors
+    page.authors = page.authors or list(result.get("authors") or [])
     if body:
         page.generic = result
         page.is_article = bool(result.get("body"))
