@@ -20,6 +20,11 @@ def summarize(stats: dict[str, Any], outputs: list[str], reason: str) -> dict[st
         k[len(STAT + "duplicates/") :]: v for k, v in stats.items() if k.startswith(STAT + "duplicates/")
     }
     errors = {k[len(STAT + "errors/") :]: v for k, v in stats.items() if k.startswith(STAT + "errors/")}
+    redirects = {
+        k[len(STAT + "redirects_dropped/") :]: v
+        for k, v in stats.items()
+        if k.startswith(STAT + "redirects_dropped/")
+    }
     return {
         "finish_reason": reason,
         "pages_fetched": stats.get("downloader/response_count", 0),
@@ -28,6 +33,7 @@ def summarize(stats: dict[str, Any], outputs: list[str], reason: str) -> dict[st
         "dropped": dropped,
         "duplicates": duplicates,
         "errors": errors,
+        "redirects_dropped": redirects,
         "retries": stats.get("retry/count", 0),
         "outputs": outputs,
         "store": stats.get(STAT + "store"),
@@ -47,6 +53,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  dropped:           {counts(summary['dropped'])}",
         f"  duplicates:        {counts(summary['duplicates'])}",
         f"  errors:            {counts(summary['errors'])}",
+        f"  redirects dropped: {counts(summary.get('redirects_dropped', {}))}",
         f"  retries:           {summary['retries']}",
         f"  output:            {', '.join(summary['outputs']) or '(none: pass -o FILE)'}",
     ]
