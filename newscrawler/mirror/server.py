@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -167,6 +168,15 @@ class _MirrorHTTPServer(ThreadingHTTPServer):
     def __init__(self, mirror: Mirror, host: str, port: int) -> None:
         self.mirror = mirror
         super().__init__((host, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up mid-answer (a crawl cancelling a page over DOWNLOAD_MAXSIZE,
+        a crawl stopped) is normal: one debug line, not socketserver's traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+            logger.debug("mirror: client %s hung up: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class MirrorServer:
