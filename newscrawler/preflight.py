@@ -113,9 +113,17 @@ def check_mirror(path: str) -> None:
         raise UserError(str(exc)) from None
 
 
+def _store_errors() -> tuple[type[Exception], ...]:
+    """The store's own one-line exception, where the store code has one (``StoreError``)."""
+    from newscrawler.dedupe import store
+
+    error = getattr(store, "StoreError", None)
+    return (error,) if isinstance(error, type) and issubclass(error, Exception) else ()
+
+
 def check_store(spec: str, *, given_as: str = "--store") -> None:
     """Open and close the seen-store ``spec`` (as ``newscrawler.seen.store_spec`` gives it)."""
-    from newscrawler.dedupe.store import open_store
+    from newscrawler.seen import open_store
 
     if spec == ":memory:":
         return
@@ -132,6 +140,8 @@ def check_store(spec: str, *, given_as: str = "--store") -> None:
         raise UserError(f"{given_as} {spec}: {base} is a file, not a folder")
     try:
         open_store(spec).close()
+    except _store_errors() as exc:
+        raise UserError(str(exc)) from None
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         if isinstance(exc, sqlite3.Error):  # SQLite says only "unable to open": ask the folder why
@@ -155,7 +165,7 @@ def _folder_problem(folder: Path) -> str | None:
 
 
 def _check_redis_store(spec: str, given_as: str) -> None:
-    from newscrawler.dedupe.store import open_store
+    from newscrawler.seen import open_store
 
     try:
         import redis.exceptions
@@ -165,6 +175,11 @@ def _check_redis_store(spec: str, given_as: str) -> None:
         ) from None
     try:
         open_store(spec).close()
+    except _store_errors() as exc:  # (its message names the store)
+        cause = exc.__cause__
+        if isinstance(cause, ValueError):
+            raise UserError(f"{given_as} {spec} is not a usable Redis URL: {cause}") from None
+        raise RunError(f"{str(exc).rstrip('.')}; is redis-server running there?") from None
     except ValueError as exc:
         raise UserError(f"{given_as} {spec} is not a usable Redis URL: {exc}") from None
     except redis.exceptions.RedisError as exc:
