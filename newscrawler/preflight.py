@@ -138,19 +138,15 @@ def check_store(spec: str, *, given_as: str = "--store") -> None:
     base = _first_existing(target.parent.absolute())
     if not base.is_dir():
         raise UserError(f"{given_as} {spec}: {base} is a file, not a folder")
+    hint = "; set XDG_DATA_HOME or pass --store PATH (or :memory:)" if given_as == "the default store" else ""
     try:
         open_store(spec).close()
     except _store_errors() as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"{exc}{hint}") from None
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         if isinstance(exc, sqlite3.Error):  # SQLite says only "unable to open": ask the folder why
             reason = _folder_problem(target.parent) or reason
-        hint = (
-            "; set XDG_DATA_HOME or pass --store PATH (or :memory:)"
-            if given_as == "the default store"
-            else ""
-        )
         raise UserError(f"cannot open the seen-store {spec}: {reason}{hint}") from None
     # (a store the check created stays: another crawl may already have opened it too)
 

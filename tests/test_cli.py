@@ -149,7 +149,13 @@ OFFLINE = ("crawl", "jl_cri", "--offline", "-O", OUT)
 ROWS: list[tuple[str, tuple[str, ...], int, tuple[str, ...], dict[str, str]]] = [
     # seen-store
     ("redis-down", (*OFFLINE, "--store", "redis://127.0.0.1:{port}/0"), 1, ("redis-server",), {}),
-    ("rediss-down", (*OFFLINE, "--store", "rediss://127.0.0.1:{port}/0"), 1, ("Redis seen-store",), {}),
+    (
+        "rediss-down",
+        (*OFFLINE, "--store", "rediss://127.0.0.1:{port}/0"),
+        1,
+        ("seen-store", "redis-server"),
+        {},
+    ),
     ("redis-bad-port", (*OFFLINE, "--store", "redis://host:notaport"), 2, ("not a usable Redis URL",), {}),
     ("redis-by-setting", (*OFFLINE, "-s", "DEDUPE_STORE=redis://127.0.0.1:{port}/0"), 1, ("redis",), {}),
     ("store-is-folder", (*OFFLINE, "--store", "{folder}"), 2, ("is a folder",), {}),
@@ -357,7 +363,7 @@ def read_only(tmp_path: Path) -> Path:
 def test_a_read_only_place_is_one_line(
     read_only: Path, tmp_path: Path, argv: tuple[str, ...], words: tuple[str, ...]
 ) -> None:
-    from newscrawler.dedupe.store import open_store
+    from newscrawler.seen import open_store
 
     open_store(read_only / "existing.sqlite3").close()
     before = sorted(p.name for p in read_only.iterdir())
