@@ -142,7 +142,8 @@ def check_store(spec: str, *, given_as: str = "--store") -> None:
     try:
         open_store(spec).close()
     except _store_errors() as exc:
-        raise UserError(f"{exc}{hint}") from None
+        problem = _folder_problem(target.parent) if isinstance(exc.__cause__, sqlite3.Error) else None
+        raise UserError(f"{exc}{f' ({problem})' if problem else ''}{hint}") from None
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         if isinstance(exc, sqlite3.Error):  # SQLite says only "unable to open": ask the folder why
