@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -11,6 +12,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 STAT = "newscrawler/"
+
+logger = logging.getLogger(__name__)
 
 
 def summarize(stats: dict[str, Any], outputs: list[str], reason: str) -> dict[str, Any]:
@@ -84,6 +87,8 @@ class CrawlSummary:
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(STAT + "summary", summary)
         print(format_summary(summary), file=self.stream or sys.stderr, flush=True)
+        # the same as one log line: a crawl on a scrapyd node has only its log to tell it
+        logger.info("newscrawler summary: %s", json.dumps(summary, ensure_ascii=False, default=str))
         summary_file = self.crawler.settings.get("SUMMARY_FILE")
         if summary_file:
             Path(summary_file).write_text(json.dumps(summary, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -18,8 +18,21 @@ MIRROR = FIXTURES / "jl_cri"
 MAXSIZE = 300_000
 
 
+def _expected_titles() -> dict[str, str]:
+    """url -> title of the articles a crawl of the mirror exports (an article under several URLs,
+    of which the crawl exports whichever it meets first, is left out: timing decides)."""
+    crawl = load_json(MIRROR / "expected" / "crawl.json")
+    alternates = {u for entry in crawl.get("alternates", {}).values() for u in entry["urls"]}
+    titles = {}
+    for path in (MIRROR / "expected" / "articles").glob("*.json"):
+        record = load_json(path)
+        if record["url"] in crawl["exported"] and record["url"] not in alternates:
+            titles[record["url"]] = record["title"]
+    return titles
+
+
 def _expected_urls() -> list[str]:
-    return sorted(load_json(p)["url"] for p in (MIRROR / "expected" / "articles").glob("*.json"))
+    return sorted(_expected_titles())
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +87,11 @@ def test_redirects_dropped_are_counted_by_kind(crawl: dict[str, Any]) -> None:
 
 def test_each_dropped_redirect_is_one_info_line(crawl: dict[str, Any]) -> None:
     urls = crawl["urls"]
-    lines = [ln for ln in crawl["stderr"].splitlines() if "redirect" in ln and " INFO: " in ln]
+    lines = [
+        ln
+        for ln in crawl["stderr"].splitlines()
+        if "redirect" in ln and " INFO: " in ln and "newscrawler summary:" not in ln
+    ]
     assert len(lines) == 3, "\n".join(lines)
     assert sum(f"redirect loop: {urls['self']} -> {urls['self']}" in ln for ln in lines) == 1
     assert sum(f"redirect loop: {urls['second']} -> {urls['two']}" in ln for ln in lines) == 1
@@ -90,4 +107,9 @@ def test_a_page_over_download_maxsize_is_dropped_too_large(crawl: dict[str, Any]
 def test_the_other_articles_are_exported(crawl: dict[str, Any]) -> None:
     exported = {r["url"] for r in crawl["records"]}
     assert not exported & crawl["dropped_urls"]
-    assert exported == set(_expected_urls()) - crawl["dropped_urls"]
+    assert exported >= set(_expected_urls()) - crawl["dropped_urls"]
+    exported_before = load_json(MIRROR / "expected" / "crawl.json")["exported"]
+    assert len(exported) == len(exported_before) - len(crawl["dropped_urls"])
+    titles = _expected_titles()
+    dropped_titles = {titles[u] for u in crawl["dropped_urls"]}
+    assert not dropped_titles & {r["title"] for r in crawl["records"]}
