@@ -185,7 +185,13 @@ def _fill_from_generic(page: PageExtract, result: dict[str, Any], *, body: bool)
         page.published_at_source = result.get("published_at_source")
     page.source = page.source or result.get("source")
     page.editor = page.editor or result.get("editor")
-    page.authors = page.authors or list(result.get("authors") or [])
+    if not page.authors:
+        authors = list(result.get("authors") or [])
+        if not body:
+            # a portal body keeps its images' photo credits as credits (see assemble), not authors
+            credits = {image.get("credit") for image in result.get("images") or []}
+            authors = [a for a in authors if not (a.get("role") == "photographer" and a["name"] in credits)]
+        page.authors = authors
     if body:
         page.generic = result
         page.is_article = bool(result.get("body"))
