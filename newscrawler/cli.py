@@ -255,14 +255,10 @@ def _manifest_entry(raw: bytes, number: int) -> tuple[dict[str, Any] | None, str
 
 
 def cmd_extract_batch(args: argparse.Namespace) -> int:
-<<<<<<< HEAD
+    """One JSON line per manifest line, in order: the record (with a ``verdict`` when the crawl
+    would not export the page), or ``{"id", "error"}``. A page that fails is its own error line;
+    unusable manifest lines are also summed up on stderr (one line) and make the exit status 2."""
     from newscrawler.offline import extract_with_verdict
-=======
-    """One JSON line per manifest line, in order: the record, or ``{"id", "error"}``. A page
-    that fails is its own error line; unusable manifest lines are also summed up on stderr
-    (one line) and make the exit status 2."""
-    from newscrawler.offline import extract_record
->>>>>>> ops
 
     try:
         data = Path(args.manifest).read_bytes()
@@ -279,30 +275,6 @@ def cmd_extract_batch(args: argparse.Namespace) -> int:
     if b"\0" in data[:BINARY_SNIFF]:
         raise UserError(f"{args.manifest} is a binary file, not a JSONL manifest of {{id, path, url}} lines")
     out = sys.stdout
-<<<<<<< HEAD
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-                case_id = entry["id"]
-            except (ValueError, KeyError, TypeError):
-                out.write(
-                    json.dumps({"id": None, "error": f"line {number}: not a {{id, path, url}} object"}) + "\n"
-                )
-                continue
-            try:
-                url = entry.get("url")
-                page = _read_page(entry["path"])
-                record, verdict = extract_with_verdict(page, url, _portal_for(entry.get("portal"), url))
-                result = {"id": case_id, **record}
-                if verdict is not None:  # (the crawl would not export it; scored all the same)
-                    result["verdict"] = f"not an article ({verdict})"
-            except Exception as exc:  # one bad page must not stop the batch
-                result = {"id": case_id, "error": f"{type(exc).__name__}: {exc}"}
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
-=======
     bad: list[str] = []
     for number, raw in enumerate(data.splitlines(), 1):
         if not raw.strip():
@@ -316,12 +288,14 @@ def cmd_extract_batch(args: argparse.Namespace) -> int:
         assert entry is not None
         try:
             url = entry.get("url")
-            record = extract_record(_read_page(entry["path"]), url, _portal_for(entry.get("portal"), url))
+            page = _read_page(entry["path"])
+            record, verdict = extract_with_verdict(page, url, _portal_for(entry.get("portal"), url))
             result = {"id": entry["id"], **record}
+            if verdict is not None:  # (the crawl would not export it; scored all the same)
+                result["verdict"] = f"not an article ({verdict})"
         except Exception as exc:  # one bad page must not stop the batch
             result = {"id": entry["id"], "error": f"{type(exc).__name__}: {exc}"}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
->>>>>>> ops
     out.flush()
     if bad:
         more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
