@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newscrawler.health.config import HealthConfig, parse_health_table
 from newscrawler.schedule.timing import CronExpression, ScheduleError, parse_interval
 
 
@@ -61,6 +62,8 @@ class Schedule:
     args: list[str]
     timezone: tzinfo | None
     jobs: list[Job]
+    #: the [health] table: the check after every run (newscrawler.health)
+    health: HealthConfig = field(default_factory=HealthConfig)
 
 
 _DEFAULT_KEYS = {"output_dir", "log_dir", "args", "timezone"}
@@ -141,9 +144,9 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
     def fail(message: str) -> ScheduleError:
         return ScheduleError(f"{path}: {message}")
 
-    unknown = sorted(set(data) - {"defaults", "job"})
+    unknown = sorted(set(data) - {"defaults", "job", "health"})
     if unknown:
-        raise fail(f"unknown table(s) {', '.join(unknown)}: use [defaults] and [[job]]")
+        raise fail(f"unknown table(s) {', '.join(unknown)}: use [defaults], [[job]] and [health]")
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         raise fail("defaults must be a table ([defaults])")
@@ -175,6 +178,10 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
         if job.name in seen:
             raise fail(f'two jobs are named {job.name!r}: give one of them name = "..."')
         seen.add(job.name)
+    try:
+        health = parse_health_table(data.get("health", {}), base)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     return Schedule(
         path=path,
         output_dir=base / defaults.get("output_dir", "data"),
@@ -182,4 +189,5 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
         args=args,
         timezone=zone,
         jobs=jobs,
+        health=health,
     )

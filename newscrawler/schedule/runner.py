@@ -286,6 +286,7 @@ class Scheduler:
             "dropped": total("dropped"),
             "retries": summary.get("retries"),
             "store": summary.get("store"),
+            "health": summary.get("health"),  # coverage and the other figures of newscrawler.health
             "output": str(output) if output else None,
             "log": str(log_path),
             "error": error,
