@@ -146,7 +146,8 @@ def _alarm_exported(last: Mapping[str, Any], history: list[dict[str, Any]], th: 
     if usual is None or usual < max(th.min_usual, 1):
         return []
     if now == 0:
-        return [Alarm("exported", f"no article exported (usual {usual:g})", now, usual)]
+        exported = _usual([_exported(r) for r in history]) or 0
+        return [Alarm("exported", f"no article exported (usual {exported:g})", now, usual)]
     if now < th.min_fraction * usual:
         message = f"{now} articles exported or known as duplicates (usual {usual:g})"
         return [Alarm("exported", message, now, usual)]
