@@ -127,16 +127,15 @@ def _last_summary(run: dict[str, Any]) -> str:
 
 def _row(result: PortalHealth, fields: Sequence[str]) -> str:
     runs = [*result.history, result.last]
-    alarmed_fields = {a.field for a in result.alarms if a.field}
+    alarmed_fields = {a.field for a in result.alarms if a.kind == "coverage"}
+    dates_alarm = any(a.kind == "dates" for a in result.alarms)
     exported_alarm = any(a.kind == "exported" for a in result.alarms)
     sparks = [_labelled_spark("articles", [r.get("articles_exported") for r in runs], exported_alarm, low=0)]
     for name in fields:
         values = [((r.get("health") or {}).get("coverage") or {}).get(name) for r in runs]
         sparks.append(_labelled_spark(name, values, name in alarmed_fields, low=0.0, high=1.0))
     with_time = [((r.get("health") or {}).get("published_at") or {}).get("with_time") for r in runs]
-    sparks.append(
-        _labelled_spark("time of day", with_time, "published_at" in alarmed_fields, low=0.0, high=1.0)
-    )
+    sparks.append(_labelled_spark("time of day", with_time, dates_alarm, low=0.0, high=1.0))
     alarms = (
         '<ul class="alarms">' + "".join(f"<li>{escape(a.message)}</li>" for a in result.alarms) + "</ul>"
         if result.alarms
@@ -164,7 +163,7 @@ def format_html(results: Sequence[PortalHealth], fields: Sequence[str], now: dat
         f"<title>newscrawler health: {escape(verdict)}</title><style>{_CSS}</style></head><body>"
         f'<h1>Crawl health</h1><p class="meta">{escape(moment)}: {len(results)} portal(s), '
         f'<span id="verdict">{escape(verdict)}</span>. Each sparkline: the recent runs, oldest '
-        "first, the last run dotted.</p>"
+        "first, the last run marked with a dot.</p>"
         "<table><thead><tr><th>portal</th><th>status</th><th>alarms and recent runs</th>"
         f"<th>last run</th></tr></thead><tbody>{rows}</tbody></table></body></html>\n"
     )
