@@ -93,17 +93,6 @@ def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
         overrides["MAX_PAGES"] = args.max_pages
     if args.max_articles:
         overrides["MAX_ARTICLES"] = args.max_articles
-    workers = getattr(args, "workers", None)
-    if workers is not None:
-        from newscrawler.workers import processes_setting
-
-        try:
-            processes_setting(workers)
-        except ValueError:
-            raise UserError(
-                f"--workers {workers!r}: give a number of processes (0: inline) or 'auto'"
-            ) from None
-        overrides["EXTRACTION_PROCESSES"] = workers
     overrides.update(_parse_settings(args.set or []))
     return overrides
 
@@ -248,11 +237,6 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--jobdir", metavar="DIR", help="crawl state, to resume after a stop")
     crawl.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages fetched")
     crawl.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles exported")
-    crawl.add_argument(
-        "--workers",
-        metavar="N",
-        help="extract article pages in N worker processes (0: inline; 'auto': CPUs - 1, at most 4)",
-    )
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.set_defaults(func=cmd_crawl)
