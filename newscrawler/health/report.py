@@ -134,8 +134,15 @@ def _row(result: PortalHealth, fields: Sequence[str]) -> str:
     for name in fields:
         values = [((r.get("health") or {}).get("coverage") or {}).get(name) for r in runs]
         sparks.append(_labelled_spark(name, values, name in alarmed_fields, low=0.0, high=1.0))
-    with_time = [((r.get("health") or {}).get("published_at") or {}).get("with_time") for r in runs]
-    sparks.append(_labelled_spark("time of day", with_time, dates_alarm, low=0.0, high=1.0))
+    dates = [(r.get("health") or {}).get("published_at") or {} for r in runs]
+    if any(d.get("by_source") for d in dates):  # the records say where their dates come from
+        from_page = [
+            (d.get("by_source") or {}).get("page", 0.0) if d.get("by_source") else None for d in dates
+        ]
+        sparks.append(_labelled_spark("date from page", from_page, dates_alarm, low=0.0, high=1.0))
+    else:
+        with_time = [d.get("with_time") for d in dates]
+        sparks.append(_labelled_spark("time of day", with_time, dates_alarm, low=0.0, high=1.0))
     alarms = (
         '<ul class="alarms">' + "".join(f"<li>{escape(a.message)}</li>" for a in result.alarms) + "</ul>"
         if result.alarms
