@@ -14,13 +14,16 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .boilerplate import CleanResult
-from .bylines import InfoLine, parse_byline, parse_info_line, split_trailing_byline
-from .dates import ParsedDate, date_from_url, parse_date
-from .text import normalize_text
+from .bylines import parse_byline, photographers, split_caption_credit, split_trailing_byline
+from .dates import ParsedDate, date_from_url, parse_date, parse_relative, parse_yearless
+from .infoline import InfoLine, parse_info_line, source_beside_time
+from .names import is_bare_name
+from .text import compact, normalize_text
 from .tree import element_text, text_within, tlen
 
 __all__ = ["PageMeta", "find_metadata", "read_page_meta"]
@@ -56,6 +59,11 @@ _META_DATE_KEYS = (
 
 
 _DATELINE_RE = re.compile(r"^.{0,40}?(?:电|讯|报道|消息)?\s*[（(]([^()（）]{2,40})[)）]")
+#: A byline opening the first paragraph without parentheses, up to 发自…, a date or …报道.
+_LEAD_BYLINE_RE = re.compile(
+    r"^(?:本报讯\s*)?([\u3400-\u9fff·]{0,12}记者[\s\u3400-\u9fff·、，]{2,20}?)"
+    r"(?=发自|\d{1,2}月\d{1,2}日|[\u3400-\u9fff]{2,6}报道)"
+)
 #: 新华社长春9月14日电 / 中新网北京5月9日电: the agency that filed the story.
 _AGENCY_RE = re.compile(
     r"^([\u4e00-\u9fff]{1,6}(?:社|网|报|台))[\u4e00-\u9fff]{0,12}\d{1,2}月\d{1,2}日(?:电|讯)"
@@ -75,6 +83,8 @@ INFO_SEGMENT_MAX_CHARS = 120
 INFO_SEARCH_MAX_CHARS = 600
 #: Text nodes after the content searched for a footer info line (来源/作者/编辑 labels) ...
 FOOTER_NODES = 40
+#: Closing text nodes of the content read for labelled lines (编辑/X, 责任编辑：Y, 来源：Z)
+CONTENT_CLOSING_NODES = 8
 #: ... a footer line having at most this many characters
 FOOTER_LINE_MAX_CHARS = 120
 #: Wrappers of the title climbed to find the labelled lines after it ...
@@ -165,9 +175,12 @@ def _info_block_text(seg_el: Any, limit: int = INFO_BLOCK_MAX_CHARS) -> str:
     return text
 
 
-def _near_title(anchor: Any, content_nodes: list[Any]) -> tuple[ParsedDate | None, str]:
+def _near_title(
+    anchor: Any, content_nodes: list[Any], year: int | None = None, now: datetime.datetime | None = None
+) -> tuple[ParsedDate | None, str]:
     """The first date written after the title (before the body is well under way) and the text
-    of the small block it sits in (the info line)."""
+    of the small block it sits in (the info line). With ``year``, a time without its year counts
+    (``10-08 12:00``); with ``now``, a relative one (``3小时前``)."""
     if anchor is not None:
         segments = anchor.xpath(f"following::text()[position() <= {AFTER_TITLE_NODES}]")
         if anchor.tag not in ("h1", "h2", "h3", "h4"):
@@ -177,7 +190,7 @@ def _near_title(anchor: Any, content_nodes: list[Any]) -> tuple[ParsedDate | Non
         # no title element: the closest date above the content, else its first lines
         before = content_nodes[0].xpath(f"preceding::text()[position() <= {BEFORE_CONTENT_NODES}]")
         for seg in reversed(before):
-            found = _date_in_segment(seg)
+            found = _date_in_segment(seg, year, now)
             if found[0] is not None:
                 return found
         segments = content_nodes[0].xpath(f".//text()[position() <= {CONTENT_HEAD_NODES}]")
@@ -191,7 +204,7 @@ def _near_title(anchor: Any, content_nodes: list[Any]) -> tuple[ParsedDate | Non
             continue
         chars += n
         if n <= INFO_SEGMENT_MAX_CHARS:
-            found = _date_in_segment(seg)
+            found = _date_in_segment(seg, year, now)
             if found[0] is not None:
                 return found
         if chars > INFO_SEARCH_MAX_CHARS:
@@ -209,10 +222,23 @@ def _plausible(parsed: ParsedDate | None) -> bool:
     return parsed is not None and _MIN_YEAR <= int(parsed.iso[:4]) <= _MAX_YEAR
 
 
-def _date_in_segment(seg: Any) -> tuple[ParsedDate | None, str]:
-    parsed = parse_date(str(seg))
+#: Words before a time that make it another article's or a comment's (最新推荐文章于 …, 相关阅读).
+_OTHER_TIME_RE = re.compile(r"推荐|相关|评论|回复|热门|热点|上一篇|下一篇|往期")
+
+
+def _date_in_segment(
+    seg: Any, year: int | None = None, now: datetime.datetime | None = None
+) -> tuple[ParsedDate | None, str]:
+    text = str(seg)
+    parsed = parse_date(text)
+    if parsed is None and year is not None:
+        parsed = parse_yearless(text, year)
+    if parsed is None and now is not None:
+        parsed = parse_relative(text, now)
     owner = seg.getparent()
     if parsed is None or owner is None or not _plausible(parsed):
+        return None, ""
+    if _OTHER_TIME_RE.search(text[: text.find(parsed.raw)]):
         return None, ""
     if seg.is_tail and owner.getparent() is not None:
         owner = owner.getparent()
@@ -224,19 +250,65 @@ def _date_in_segment(seg: Any) -> tuple[ParsedDate | None, str]:
     return parsed, info_text
 
 
-_LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影")
+_LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影|时间[:：]|日期[:：]|posted @")
+_CAPTION_CREDIT_RE = re.compile(r"(?:摄|摄影|供图)\s*[)）]?\s*$")
+#: A footer line whose date is the publication time (时间：2019-09-24 17:08, posted @ …).
+_TIME_HINT_RE = re.compile(r"时间[:：]|日期[:：]|posted @")
+#: A labelled source line closing the body (来源 | 综合抖音黑板报, （本文来源：经济日报 作者：…）).
+_TAIL_SOURCE_RE = re.compile(
+    r"^[（(【\[]?(?:本文|文章|稿件)?(?:来源\s*[:：|｜丨]|来源于|转载自|转自|摘自|选自)"
+)
+#: How many closing body paragraphs are read for such a line, and their longest.
+TAIL_PARAGRAPHS = 3
+TAIL_LINE_MAX_CHARS = 160
+
+
+def _join_editors(first: str | None, more: str | None) -> str | None:
+    """Editors of two lines together (``X、Y``), each name once."""
+    names = [n for text in (first, more) if text for n in text.split("、")]
+    return "、".join(dict.fromkeys(names)) or None
+
+
+def _day_only_of(shown: ParsedDate | None, meta_date: ParsedDate | None) -> bool:
+    """Whether the page shows only the day of ``meta_date`` (which has the time)."""
+    if shown is None or meta_date is None or shown.has_time or not meta_date.has_time:
+        return False
+    return meta_date.iso[:10] == shown.iso[:10]
+
+
+def _labelled_tail(body_paras: list[str]) -> list[str]:
+    """The closing body paragraphs that are a labelled source line."""
+    tail = body_paras[-TAIL_PARAGRAPHS:]
+    return [p for p in tail if len(p) <= TAIL_LINE_MAX_CHARS and _TAIL_SOURCE_RE.match(p)]
+
+
+def _same_headings(title_el: Any, title: str) -> list[Any]:
+    """Other h1/h2 elements of the page with the title's text."""
+    key = compact(title)
+    return [
+        el
+        for el in title_el.getroottree().iter("h1", "h2")
+        if el is not title_el and compact(element_text(el)) == key
+    ]
 
 
 def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
-    """Small blocks right after ``node`` that carry 来源/作者/编辑 labels (a footer info line)."""
+    """Small blocks that carry 来源/作者/编辑 labels right after ``node`` (a footer info line) or
+    closing it (the body's reading may have stopped at an earlier 编辑 line)."""
     out: list[str] = []
     seen: set[Any] = set()
     chars = 0
-    for seg in node.xpath(f"following::text()[position() <= {limit}]"):
+    # (text nodes of layout whitespace do not count)
+    closing = node.xpath(
+        f"(descendant::text()[normalize-space()])[position() > last() - {CONTENT_CLOSING_NODES}]"
+    )
+    footer = node.xpath(f"following::text()[normalize-space()][position() <= {limit}]")
+    for idx, seg in enumerate([*closing, *footer]):
         text = str(seg)
-        chars += tlen(text)
-        if chars > INFO_SEARCH_MAX_CHARS:
-            break
+        if idx >= len(closing):  # (in the footer, only so much text is read)
+            chars += tlen(text)
+            if chars > INFO_SEARCH_MAX_CHARS:
+                break
         if not _LABEL_HINT_RE.search(text):
             continue
         owner = seg.getparent()
@@ -248,6 +320,8 @@ def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
             continue
         seen.add(owner)
         block = _info_block_text(owner, limit=FOOTER_LINE_MAX_CHARS)
+        if _CAPTION_CREDIT_RE.search(block):
+            continue  # a photo caption (…新华社记者 张三 摄): its credit is read with the images
         if block and len(block) <= FOOTER_LINE_MAX_CHARS and block not in out:
             out.append(block)
     return out
@@ -310,22 +384,45 @@ def find_metadata(
     cleaned: CleanResult,
     body_paras: list[str],
     url: str | None,
+    title: str | None = None,
+    images: Sequence[Mapping[str, Any]] = (),
+    now: datetime.datetime | None = None,
 ) -> dict[str, Any]:
     """Publication time, source, editor and authors of a page: the info line near the title
     ``title_el`` (also the labelled lines after it, those the cleaner ``cleaned`` removed from the
     body and a footer info line after the content ``nodes``), then meta tags and JSON-LD, then the
-    URL; the dateline of the first body paragraph. Returns ``published_at, published_at_raw,
-    source, editor, authors``."""
+    URL; the dateline of the first body paragraph; photo credits of ``images`` and captions.
+    ``title`` is not read as part of the info line; relative times (昨天 10:32) count from ``now``
+    (the response's ``Date``, else the crawl time). Returns ``published_at, published_at_raw,
+    published_at_source`` (``page``, ``meta``, ``url`` or None: where the time came from),
+    ``source, editor, authors``."""
     # the info line near the title: date, source, editor, authors
-    published, info_text = _near_title(title_el, nodes)
+    meta_date = _meta_date(meta)
+    url_date = date_from_url(url) if url else None
+    url_date = url_date if _plausible(url_date) else None
+    # a time written without its year (10-08 12:00) takes the year of the meta tags or the URL
+    dated = meta_date or url_date
+    year = int(dated.iso[:4]) if dated is not None else None
+    published, info_text = _near_title(title_el, nodes, year, now)
+    if published is None and title_el is not None and title:
+        # the headline written twice (a mobile and a desktop header): the other one's info line
+        for other in _same_headings(title_el, title):
+            published, info_text = _near_title(other, nodes, year, now)
+            if published is not None:
+                break
     info = parse_info_line(info_text) if info_text else InfoLine()
+    beside_source, beside_author = (
+        source_beside_time(info_text, published.raw, title) if published is not None else (None, None)
+    )
     extra_lines: list[str] = []
     if title_el is not None:
         extra_lines.extend(_lines_after_title(title_el))
     # editor / source / info lines found (and removed) in the body, then a footer info line
     extra_lines.extend(text for reason, text in cleaned.removed if reason in ("editor", "source", "info"))
+    extra_lines.extend(_labelled_tail(body_paras))
     if nodes:
         extra_lines.extend(_labelled_lines_after(nodes[-1]))
+    footer_date: ParsedDate | None = None
     for line in extra_lines:
         if not line:
             continue
@@ -333,38 +430,57 @@ def find_metadata(
         if not more.authors:
             more.authors = split_trailing_byline(line)[1]
         info.source = info.source or more.source
-        info.editor = info.editor or more.editor
+        info.editor = _join_editors(info.editor, more.editor)  # (编辑/X … 责任编辑：Y: both)
         for a in more.authors:
             if all(a["name"] != x["name"] for x in info.authors):
                 info.authors.append(a)
-    if published is None:
-        published = _meta_date(meta)
-    if published is None and url:
-        from_url = date_from_url(url)
-        published = from_url if _plausible(from_url) else None
+        if footer_date is None and _TIME_HINT_RE.search(line) and _plausible(more.published):
+            footer_date = more.published
+    # the visible time wins; then a labelled time after the body; the meta tags; the URL
+    published_from = "page" if published is not None else None
+    if _day_only_of(published, meta_date):
+        published, published_from = meta_date, "meta"  # (the page shows the day only)
+    for candidate, where in ((footer_date, "page"), (meta_date, "meta"), (url_date, "url")):
+        if published is None and candidate is not None:
+            published, published_from = candidate, where
 
     authors: list[dict[str, str]] = list(info.authors)
     # a dateline byline at the start of the first paragraph: 新华社北京5月9日电（记者邹伟）
     if body_paras:
         m = _DATELINE_RE.match(body_paras[0])
         if m:
-            found = parse_byline(m.group(1))
+            found = parse_byline(m.group(1), bare_role="reporter")
             agency = _AGENCY_RE.match(body_paras[0])
             for a in found:
                 if agency and "org" not in a:
                     a["org"] = agency.group(1)
             authors.extend(found)
+        else:
+            # a labelled byline opening the text: 本报记者刘七发自上海 / 东方网记者曹磊5月13日报道
+            lead = _LEAD_BYLINE_RE.match(body_paras[0])
+            if lead:
+                authors.extend(a for a in parse_byline(lead.group(1)) if is_bare_name(a["name"]))
     authors.extend(cleaned.authors)
+    # photographers credited under the pictures (新华社记者 李梦馨 摄)
+    credits = [img["credit"] for img in images if img.get("credit")]
+    credits += [
+        split_caption_credit(text)[1] or "" for reason, text in cleaned.removed if reason == "caption"
+    ]
+    authors.extend(photographers(credits))
+    if beside_author is not None:
+        authors.append(beside_author)  # (last: a labelled byline of the same name says more)
     editor = info.editor
-    source = info.source
+    source = info.source or beside_source
     if source is None:
-        src_meta = meta.metas.get("source") or meta.metas.get("contentsource")
+        publisher = meta.metas.get("article:publisher") or ""
+        publisher = "" if "://" in publisher else publisher  # (often the publisher's social page)
+        src_meta = meta.metas.get("source") or meta.metas.get("contentsource") or publisher
         source = normalize_text(src_meta) or None if src_meta else None
     merged: list[dict[str, str]] = []
     seen: set[str] = set()
     for a in authors:
         name = a.get("name")
-        if not name or name in seen or name in (editor, source):
+        if not name or name in seen or name == source:
             continue
         seen.add(name)
         merged.append(a)
@@ -372,6 +488,7 @@ def find_metadata(
     return {
         "published_at": published.iso if published else None,
         "published_at_raw": published.raw if published else None,
+        "published_at_source": published_from,
         "source": source,
         "editor": editor,
         "authors": merged,

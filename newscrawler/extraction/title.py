@@ -115,16 +115,53 @@ def find_title(body: Any, meta: PageMeta, title_elements: list[Any] | None = Non
     return None, None
 
 
+#: A headline styled by hand (pages without <h1>: ``<td style="font-size:22px">``,
+#: ``<font size="5">``, ``<b>``, ``class="biaoti"``): candidates of :func:`heading_before`.
+_STYLED_XPATH = (
+    " or self::b or self::strong or self::font[@size] or contains(@style, 'font-size')"
+    " or contains(@style, 'bold') or contains(@class, 'biaoti') or contains(@class, 'headline')"
+)
+#: Large type: font-size in px (or pt) from this size, ``<font size>`` from this size.
+HEADLINE_MIN_PX = 16
+HEADLINE_MIN_FONT_SIZE = 4
+_FONT_SIZE_RE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt)", re.I)
+#: A line of these is the info line under a headline, not the headline.
+#: (or a breadcrumb, or a "today" widget).
+_INFO_WORDS_RE = re.compile(
+    r"来源|作者|记者|时间|日期|发布|编辑|责编|\d{4}[-/.年]\d{1,2}|农历|星期|天气|位置|[>›»]"
+)
+
+
+def _styled_as_headline(el: Any) -> bool:
+    """Whether a non-heading candidate of :func:`heading_before` is set in large or bold type."""
+    if el.tag in TITLE_HEADINGS or "title" in hints(el) or "biaoti" in hints(el) or "headline" in hints(el):
+        return True
+    if el.tag in ("b", "strong"):
+        return True
+    if el.tag == "font":
+        size = (el.get("size") or "").strip().lstrip("+")
+        return size.isdigit() and int(size) >= HEADLINE_MIN_FONT_SIZE
+    style = el.get("style") or ""
+    m = _FONT_SIZE_RE.search(style)
+    if m:
+        return float(m.group(1)) >= HEADLINE_MIN_PX
+    return "bold" in style.lower()
+
+
 def heading_before(node: Any) -> tuple[Any, str] | None:
-    """The nearest heading-like element (``h1``–``h3``, ``*title*`` class/id) above ``node``, if
-    little text separates them."""
+    """The nearest heading-like element (``h1``–``h3``, ``*title*`` class/id, a line in large or
+    bold type) above ``node``, if little text separates them."""
     candidates = node.xpath(
         "preceding::*[self::h1 or self::h2 or self::h3"
-        f" or contains(@class, 'title') or contains(@id, 'title')][position() <= {HEADING_LOOKBACK}]"
+        f" or contains(@class, 'title') or contains(@id, 'title'){_STYLED_XPATH}]"
+        f"[position() <= {HEADING_LOOKBACK}]"
     )
     for el in reversed(candidates):
         text = normalize_text(element_text(el))
         if not HEADING_MIN_CHARS <= tlen(text) <= HEADING_MAX_CHARS or el.xpath("ancestor-or-self::a"):
+            continue
+        styled_only = el.tag not in TITLE_HEADINGS and "title" not in hints(el)
+        if not _styled_as_headline(el) or (styled_only and (_INFO_WORDS_RE.search(text) or el.xpath(".//a"))):
             continue
         between = el.xpath(f"following::text()[position() <= {HEADING_GAP_NODES}]")
         gap = 0
