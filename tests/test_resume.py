@@ -3,8 +3,8 @@ persistent seen-store is stopped (SIGKILL at random and at chosen points of a sl
 SIGINT, ``--offline``), then run again to the end; across the outputs of both runs every article
 is exported exactly once and every line is a complete record.
 
-The mirror is slowed with its entries' ``delay`` (a copy of ``fixtures/jl_cri/mirror.json``
-whose files point at the fixture's own). Every crawl serves the mirror on a new port, so a
+The mirror is slowed with its entries' ``delay`` (a copy of ``fixtures/jl_cri`` with delays
+added to its ``mirror.json``). Every crawl serves the mirror on a new port, so a
 resumed request also proves that the previous run's proxy in its meta is replaced.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,12 +57,11 @@ def slowed_mirror(tmp: Path, default: float = 0.0, **late: float) -> Path:
     ``late[url]`` for the URLs given (as ``{url: seconds}`` through ``**``)."""
     data = load_json(MIRROR / "mirror.json")
     for entry in data["entries"]:
-        entry["file"] = str(MIRROR / entry["file"])
         delay = late.get(entry["url"], default)
         if delay:
             entry["delay"] = delay
     root = tmp / f"mirror-{len(list(tmp.glob('mirror-*')))}"
-    root.mkdir()
+    shutil.copytree(MIRROR / "site", root / "site")  # (a mirror serves files inside its folder only)
     (root / "mirror.json").write_text(json.dumps(data), encoding="utf-8")
     return root
 
