@@ -304,6 +304,7 @@ def test_schema_pipeline_drops_an_invalid_record(change: dict[str, Any], path: s
     assert crawler.stats.values == {"newscrawler/dropped/schema": 1}
 
 
+@pytest.mark.e2e
 def test_invalid_record_is_dropped_and_counted_in_a_crawl(tmp_path: Path) -> None:
     out, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
     # a portal's editor is a string: an int breaks the schema (set through a test-only pipeline)
@@ -477,6 +478,7 @@ def test_hook_keeps_the_run_checks_it_and_alarms(tmp_path: Path, caplog: pytest.
     store.close()
 
 
+@pytest.mark.e2e
 def test_scheduler_runs_the_check_after_each_run(tmp_path: Path) -> None:
     """Two real scheduled runs of the bundled mirror: the first kept, the second checked against
     it: quiet; runs.jsonl carries the figures."""

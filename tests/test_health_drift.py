@@ -22,6 +22,9 @@ from newscrawler.health.check import check_portal
 from newscrawler.health.store import open_health_store
 from tests.conftest import FIXTURES, REPO, run_cli
 
+#: crawls in real processes: the slow tier (pytest -m e2e)
+pytestmark = pytest.mark.e2e
+
 PORTAL = "jl_cri"
 
 

@@ -13,6 +13,9 @@ import pytest
 
 from tests.conftest import FIXTURES, load_json, read_jsonl, run_cli
 
+#: crawls in real processes: the slow tier (pytest -m e2e)
+pytestmark = pytest.mark.e2e
+
 MIRROR = FIXTURES / "jl_cri"
 #: DOWNLOAD_MAXSIZE for the test: far above any fixture page, far below the inflated one.
 MAXSIZE = 300_000
