@@ -10,6 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
@@ -47,10 +48,11 @@ class SchemaPipeline:
     def from_crawler(cls, crawler: Crawler) -> SchemaPipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        error = schema_error(item)
+    def process_item(self, item: Any) -> Any:
+        record = ItemAdapter(item).asdict()  # (the typed Article or a plain dict)
+        error = schema_error(record)
         if error is None:
             return item
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.inc_value(STAT)
-        raise DropItem(f"invalid record (schema) at {error}: {item.get('url')}", log_level="ERROR")
+        raise DropItem(f"invalid record (schema) at {error}: {record.get('url')}", log_level="ERROR")

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
+from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
@@ -108,8 +109,7 @@ class HealthExtension:
         return ext
 
     def item_scraped(self, item: Any, spider: Spider | None = None) -> None:
-        if isinstance(item, dict):
-            self.figures.add_record(item)
+        self.figures.add_record(ItemAdapter(item).asdict())  # (the typed Article or a dict)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.store_spec is None or self.crawler.stats is None:
