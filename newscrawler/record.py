@@ -95,12 +95,13 @@ class Article:
     )
     published_at_raw: str | None = field(
         "string|null",
-        "as the page wrote it: `2020-06-04 09:34:01` (a relative time such as `3小时前` is kept as written and "
-        "resolved against the response's HTTP `Date`, else the crawl time)",
+        "as the page wrote it: `2020-06-04 09:34:01` (a relative time such as `3小时前` is kept as written"
+        " and resolved against the response's HTTP `Date`, else the crawl time)",
     )
     published_at_source: str | None = field(
         "string|null",
-        "where `published_at` came from: `page` (the time shown on the page, nearest the headline), `meta` (meta tags / JSON-LD), `url` (only a date in the URL: a guess at the day, no time); null when there is none",
+        "where `published_at` came from: `page` (the time shown on the page, nearest the headline), `meta`"
+        " (meta tags / JSON-LD), `url` (only a date in the URL: a guess at the day, no time); null when there is none",
         schema={"enum": ["page", "meta", "url", None]},
     )
     source: str | None = field("string|null", "来源: `吉林日报`")

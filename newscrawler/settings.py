@@ -26,6 +26,12 @@ CONCURRENT_ITEMS = 16
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
+# Page size limits. A news page is tens to hundreds of KB; extraction holds about 30x a page's
+# size at its peak (benchmarks/bench_page_memory.py), so Scrapy's 1 GB default could take tens of
+# GB. A page over DOWNLOAD_MAXSIZE is not downloaded (counted "dropped: too_large"); one over
+# DOWNLOAD_WARNSIZE is logged with a warning and kept.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 # Scrapy 2.19's RemoteControl extension runs code sent to it over localhost: never in this project.
 REMOTE_CONTROL_ENABLED = False
@@ -36,10 +42,16 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.MirrorProxyMiddleware": 740,
     # after RobotsTxtMiddleware (100): a request that robots.txt forbids is not counted
     "newscrawler.middlewares.PageLimitMiddleware": 110,
+    # process_response runs from the highest number down: before RedirectMiddleware (600)
+    "newscrawler.middlewares.RedirectGuardMiddleware": 610,
+    # process_exception too: before RetryMiddleware (550) sees the cancelled download
+    "newscrawler.middlewares.TooLargeMiddleware": 620,
 }
 
 SPIDER_MIDDLEWARES = {
     "newscrawler.incremental.IncrementalMiddleware": 950,
+    # before the incremental middleware (higher = nearer the spider): counts known links too
+    "newscrawler.health.collect.ListedLinksMiddleware": 960,
 }
 
 ITEM_PIPELINES = {
@@ -49,11 +61,14 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.DedupePipeline": 400,
     "newscrawler.pipelines.LimitPipeline": 500,
     "newscrawler.pipelines.FinalizePipeline": 900,
+    "newscrawler.validation.SchemaPipeline": 950,  # the shipped JSON Schema, last before export
 }
 
 EXTENSIONS = {
     "newscrawler.extensions.CrawlSummary": 500,
     "newscrawler.resume.ResumeState": 510,
+    # after CrawlSummary: keeps the summary's run in the health store
+    "newscrawler.health.collect.HealthExtension": 520,
 }
 
 # JSON Lines: UTF-8 without \u escapes, the record's fields in a fixed order.
@@ -85,6 +100,12 @@ MAX_ARTICLES = 0
 
 # Write the end-of-crawl summary as JSON to this file too (the scheduler reads it).
 SUMMARY_FILE = None
+
+# Crawl health (newscrawler.health): "default" keeps each run's figures in health.sqlite3 beside
+# the seen-store (or in its Redis); none with an in-memory seen-store; a path, a redis:// URL, or
+# "off". HEALTH_RUN_ID: the run's id in it (default: the UTC start time, 20261127T011500Z).
+HEALTH_STORE = "default"
+HEALTH_RUN_ID = None
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"

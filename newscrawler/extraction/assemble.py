@@ -9,7 +9,7 @@ from typing import Any
 
 from newscrawler.extraction.blocks import Block, is_caption
 from newscrawler.extraction.boilerplate import clean_paragraphs
-from newscrawler.extraction.bylines import split_caption_credit
+from newscrawler.extraction.bylines import photographers, split_caption_credit
 
 
 def merge_authors(*groups: Iterable[dict[str, str]]) -> list[dict[str, str]]:
@@ -59,6 +59,7 @@ def assemble(
     return {
         "body": "\n".join(paragraphs),
         "images": images,
-        "authors": merge_authors(authors, byline_authors),
+        # photographers credited under the pictures come last
+        "authors": merge_authors(authors, byline_authors, photographers(i["credit"] or "" for i in images)),
         "original_title": original_title,
     }

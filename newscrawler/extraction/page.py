@@ -115,7 +115,7 @@ def extract_page(
     empty (and the whole page, without a definition or when its body selector misses) comes
     from the generic extractor."""
     text, encoding = decode_html(body, headers)
-    now = reference_time(headers)
+    now = reference_time(headers)  # (what a relative time such as 3小时前 counts from)
     root = parse_html(text)
     page = PageExtract(url=url, is_article=True, encoding=encoding)
     if portal is None:
