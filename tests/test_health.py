@@ -221,6 +221,8 @@ def test_thresholds_are_checked() -> None:
     with pytest.raises(ValueError, match="whole number"):
         Thresholds().updated({"runs": 0})
     assert Thresholds().updated({"fields": "source, editor"}).fields == ("source", "editor")
+    with pytest.raises(ValueError, match="sorce not a record field"):
+        Thresholds().updated({"fields": ["sorce"]})
 
 
 # -- store -----------------------------------------------------------------------------------
@@ -475,6 +477,17 @@ def test_hook_keeps_the_run_checks_it_and_alarms(tmp_path: Path, caplog: pytest.
     store = open_health_store(tmp_path / "data" / "health.sqlite3", create=False)
     assert [r["run_id"] for r in store.runs("jl_cri", 10)] == ["r00", "r01", "r02", "r03"]
     store.close()
+
+
+def test_hook_with_a_broken_store_says_so_in_one_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "health.sqlite3").write_text("not a database")
+    hook = HealthHook(parse_health_table({"store": "health.sqlite3"}, tmp_path), tmp_path)
+    with caplog.at_level(logging.ERROR, logger="newscrawler.schedule"):
+        hook({**run(0), "job": "x"})
+    assert [r.getMessage().split(": ")[0] for r in caplog.records] == ["health"]
+    assert "run r00 of jl_cri not checked" in caplog.text and "Traceback" not in caplog.text
 
 
 def test_scheduler_runs_the_check_after_each_run(tmp_path: Path) -> None:

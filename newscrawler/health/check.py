@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from statistics import median
 from typing import Any
 
+from newscrawler.record import FIELDS
+
 #: runs of history the last run is compared with (their median is "usual")
 RUNS = 7
 #: exported below half the usual count: a section or the article layout broke
@@ -63,6 +65,11 @@ class Thresholds:
                     or not all(isinstance(v, str) for v in value)
                 ):
                     raise ValueError('fields must be a list of record fields, e.g. ["source", "editor"]')
+                unknown = [v for v in value if v not in FIELDS]
+                if unknown:
+                    raise ValueError(
+                        f"fields: {', '.join(unknown)} not a record field (see README: The record)"
+                    )
                 changes[name] = tuple(value)
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):

@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawler.health.figures import RunFigures
-from newscrawler.health.store import HealthStoreError, health_store_spec, open_health_store, run_entry, total
+from newscrawler.health.store import health_store_spec, open_health_store, run_entry, total
 from newscrawler.incremental import ARTICLE, LIST_PAGE
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class HealthExtension:
                 store.add_run(entry)
             finally:
                 store.close()
-        except (HealthStoreError, OSError) as exc:  # the crawl's records are safe: say so, go on
+        except Exception as exc:  # (a locked file, a Redis down) the records are safe: say so, go on
             logger.error("run %s not kept in the health store: %s", self.run_id, exc)
             return
         logger.info("run %s of %s kept in the health store %s", self.run_id, portal, store.location)

@@ -93,12 +93,16 @@ class HealthHook:
             return  # a run that failed before its summary: the scheduler has said so
         portal = line["portal"]
         spec = self.store_for(line)
-        store = open_health_store(spec)
         try:
-            store.add_run({**run_entry(portal, line["run_id"], line["started_at"], {}), **line})
-            runs = store.runs(portal, self.config.thresholds.runs + 1)
-        finally:
-            store.close()
+            store = open_health_store(spec)
+            try:
+                store.add_run({**run_entry(portal, line["run_id"], line["started_at"], {}), **line})
+                runs = store.runs(portal, self.config.thresholds.runs + 1)
+            finally:
+                store.close()
+        except Exception as exc:  # (a locked file, a Redis down) one line; the scheduling goes on
+            logger.error("health: run %s of %s not checked: %s: %s", line["run_id"], portal, spec, exc)
+            return
         result = check_portal(portal, runs, self.config.thresholds)
         if not result.alarms:
             logger.info("health: %s %s (%s)", portal, result.status.upper(), spec)
