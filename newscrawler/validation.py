@@ -10,8 +10,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+
+from newscrawler.record import Article
 
 STAT = "newscrawler/dropped/schema"
 
@@ -24,6 +27,11 @@ def _validator() -> Any:
     schema = json.loads(text)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
+
+
+def as_record(item: Any) -> dict[str, Any]:
+    """The exported fields of an item: an :class:`Article`'s record, or the item as a dict."""
+    return item.record() if isinstance(item, Article) else dict(ItemAdapter(item).items())
 
 
 def schema_error(record: dict[str, Any]) -> str | None:
@@ -48,8 +56,8 @@ class SchemaPipeline:
     def from_crawler(cls, crawler: Crawler) -> SchemaPipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        error = schema_error(item)
+    def process_item(self, item: Any) -> Any:
+        error = schema_error(as_record(item))
         if error is None:
             return item
         if self.crawler is not None and self.crawler.stats is not None:

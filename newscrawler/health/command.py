@@ -11,6 +11,7 @@ The ``[health]`` table (every key optional)::
     coverage_drop = 0.2             # a key field 20 points less often filled
     date_drop = 0.2                 # 20 points fewer dates from the page / with a time of day
     error_rate_rise = 0.1           # 10 points more errors per page
+    length_ratio = 2.0              # a key text field's values twice (or half) as long as usual
     fields = ["section", "title", "published_at", "source", "editor", "authors", "body"]
     alarm_command = ["curl", "-sS", "-H", "Content-Type: application/json", "--data-binary", "@-",
                      "https://hooks.example.org/newscrawler"]
@@ -125,7 +126,15 @@ class HealthHook:
 
 
 # -- the command ----------------------------------------------------------------------------
-_THRESHOLD_OPTIONS = ("runs", "min_fraction", "min_usual", "coverage_drop", "date_drop", "error_rate_rise")
+_THRESHOLD_OPTIONS = (
+    "runs",
+    "min_fraction",
+    "min_usual",
+    "coverage_drop",
+    "date_drop",
+    "error_rate_rise",
+    "length_ratio",
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -157,6 +166,9 @@ def add_parser(sub: Any) -> None:
     )
     health.add_argument("--date-drop", type=float, metavar="F", help="F fewer dates from the page (0.2)")
     health.add_argument("--error-rate-rise", type=float, metavar="F", help="F more errors per page (0.1)")
+    health.add_argument(
+        "--length-ratio", type=float, metavar="R", help="a text field's values R times as long or short (2)"
+    )
     health.add_argument("--fields", metavar="A,B", help="the key fields watched (comma-separated)")
     health.set_defaults(func=cmd_health)
 
