@@ -488,7 +488,7 @@ def test_hook_keeps_the_run_checks_it_and_alarms(tmp_path: Path, caplog: pytest.
         hook(line(3, source=0.0))
         hook.wait()
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert errors == ["health: jl_cri ALARM: source filled on 0% of the records (usual 100%) (run r03)"]
+    assert errors == ["health: jl_cri_live ALARM: source filled on 0% of the records (usual 100%) (run r03)"]
     payload = json.loads(target.read_text())
     assert payload["job"] == "jl_cri_live" and payload["status"] == "alarm"
     assert payload["alarms"] == [
@@ -501,7 +501,8 @@ def test_hook_keeps_the_run_checks_it_and_alarms(tmp_path: Path, caplog: pytest.
         }
     ]
     store = open_health_store(tmp_path / "data" / "health.sqlite3", create=False)
-    assert [r["run_id"] for r in store.runs("jl_cri", 10)] == ["r00", "r01", "r02", "r03"]
+    assert [r["run_id"] for r in store.runs("jl_cri_live", 10)] == ["r00", "r01", "r02", "r03"]
+    assert store.portals() == ["jl_cri_live"]  # kept under the job's name
     store.close()
 
 
@@ -513,7 +514,7 @@ def test_hook_with_a_broken_store_says_so_in_one_line(
     with caplog.at_level(logging.ERROR, logger="newscrawler.schedule"):
         hook({**run(0), "job": "x"})
     assert [r.getMessage().split(": ")[0] for r in caplog.records] == ["health"]
-    assert "run r00 of jl_cri not checked" in caplog.text and "Traceback" not in caplog.text
+    assert "run r00 of x not checked" in caplog.text and "Traceback" not in caplog.text
 
 
 def test_scheduler_runs_the_check_after_each_run(tmp_path: Path) -> None:

@@ -92,12 +92,19 @@ class HealthHook:
     def __call__(self, line: dict[str, Any]) -> None:
         if not line.get("health"):
             return  # a run that failed before its summary: the scheduler has said so
-        portal = line["portal"]
+        # kept under the job's name (the portal's unless the job names itself): two jobs of one
+        # portal (live and a mirror demo) keep separate histories
+        portal = line.get("job") or line["portal"]
         spec = self.store_for(line)
         try:
             store = open_health_store(spec)
             try:
-                store.add_run({**run_entry(portal, line["run_id"], line["started_at"], {}), **line})
+                entry = {
+                    **run_entry(portal, line["run_id"], line["started_at"], {}),
+                    **line,
+                    "portal": portal,
+                }
+                store.add_run(entry)
                 runs = store.runs(portal, self.config.thresholds.runs + 1)
             finally:
                 store.close()
