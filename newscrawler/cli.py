@@ -95,6 +95,14 @@ def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
         overrides["MAX_PAGES"] = args.max_pages
     if args.max_articles:
         overrides["MAX_ARTICLES"] = args.max_articles
+    if getattr(args, "since", None):
+        from newscrawler.discovery.feeds import parse_since
+
+        try:
+            parse_since(args.since)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        overrides["CRAWL_SINCE"] = args.since
     workers = getattr(args, "workers", None)
     if workers is not None:
         from newscrawler.workers import processes_setting
@@ -250,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--jobdir", metavar="DIR", help="crawl state, to resume after a stop")
     crawl.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages fetched")
     crawl.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles exported")
+    crawl.add_argument(
+        "--since",
+        metavar="DATE",
+        help="skip sitemap/feed entries and list items dated before DATE (YYYY-MM-DD)",
+    )
     crawl.add_argument(
         "--workers",
         metavar="N",
