@@ -58,6 +58,9 @@ class DiscoveryMixin:
         self._home_links: list[Link] = []
         #: shapes of the URLs that gave articles (url_shape): the home page's prior
         self._article_shapes: set[str] = set()
+        #: canonical URLs of the candidates requested (a link with another tracking query is no
+        #: new candidate)
+        self._requested: set[str] = set()
         self._sitemaps_read = 0
         self._list_signatures: dict[str, set[frozenset[str]]] = {}
         self._since: dt.datetime | None = None
@@ -92,6 +95,11 @@ class DiscoveryMixin:
         return is_article_url(url, self.portal_def) or url_shape(url) in self._article_shapes
 
     def article_request(self, url: str, section: str | None) -> Request:
+        """The request for an article candidate (remembered: a variant of it is not fetched)."""
+        self._requested.add(canonical_url(url))
+        return self._candidate(url, section)
+
+    def _candidate(self, url: str, section: str | None) -> Request:
         return Request(
             url,
             callback=self.parse_article,  # type: ignore[attr-defined]
@@ -103,7 +111,7 @@ class DiscoveryMixin:
     def defer(self, url: str) -> None:
         """Fetch ``url`` as a candidate without a section once the crawl is idle."""
         if url not in self._deferred and self.candidate_reason(url) is None:
-            self._deferred[url] = self.article_request(url, None)
+            self._deferred[url] = self._candidate(url, None)
 
     def learn_article_url(self, url: str) -> None:
         """A page at ``url`` was an article: its URL shape is an article shape of this portal."""
@@ -111,12 +119,18 @@ class DiscoveryMixin:
 
     def idle_requests(self) -> list[Request]:
         """The deferred candidates, less those the seen-store knows (incremental crawls)."""
-        pending = list(self._deferred.values())
+        pending = [r for r in self._deferred.values() if canonical_url(r.url) not in self._requested]
         self._deferred = {}
         for link in self._home_links:
-            if self._looks_like_article_url(link.url) and self.candidate_reason(link.url) is None:
+            if (
+                self._looks_like_article_url(link.url)
+                and self.candidate_reason(link.url) is None
+                and canonical_url(link.url) not in self._requested
+            ):
                 pending.append(self.article_request(link.url, None))
         self._home_links = []
+        for request in pending:
+            self._requested.add(canonical_url(request.url))
         if self.crawler is None or not pending:
             return pending
         if is_persistent(self.crawler) and not self.crawler.settings.getbool("FULL_RECRAWL"):

@@ -1,0 +1,128 @@
+"""End to end over 127.0.0.1: the generic crawl of the second fixture portal (青川融媒,
+``fixtures/generic_portal2``): no article URL matches a pattern of ``newscrawler.discovery``, each
+section has another list markup and pager, non-articles share the article URL shapes, and some
+articles are only in the sitemaps or the RSS feed. Exact counts: every article exported once,
+nothing else, at most 1.5 article-page fetches per exported article; ``--since`` skips older
+sitemap entries and list items without fetching them; a second incremental run fetches no
+article again."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscrawler.discovery import generic_portal, is_article_url
+from tests.conftest import FIXTURES, load_json, read_jsonl, run_cli
+
+MIRROR = FIXTURES / "generic_portal2"
+EXPECTED = load_json(MIRROR / "expected" / "crawl.json")
+HOME = EXPECTED["home_url"]
+CRAWLED_RE = re.compile(r"Crawled \((\d{3})\) <GET (\S+)>")
+#: the issue's bar: article-page fetches per exported article (list pages, sitemaps excluded)
+MAX_PAGES_PER_ARTICLE = 1.5
+
+
+def _crawl(out_dir: Path, *extra: str) -> dict[str, Any]:
+    out, summary = out_dir / "out.jsonl", out_dir / "summary.json"
+    proc = run_cli(
+        "crawl", "--url", HOME, "--mirror", str(MIRROR), "-O", str(out),
+        "-s", f"SUMMARY_FILE={summary}", "--log-level", "DEBUG", *extra,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {
+        "records": read_jsonl(out),
+        "summary": load_json(summary),
+        "fetched": {url for _, url in CRAWLED_RE.findall(proc.stderr)},
+        "log": proc.stderr,
+    }
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _crawl(tmp_path_factory.mktemp("generic_crawl2"))
+
+
+def _stat(log: str, name: str) -> int:
+    m = re.search(rf"'newscrawler/{re.escape(name)}': (\d+)", log)
+    return int(m.group(1)) if m else 0
+
+
+def test_no_article_url_matches_a_known_pattern() -> None:
+    """The portal is what the issue describes: the URL catalogue alone would find nothing."""
+    portal = generic_portal(HOME)
+    assert EXPECTED["counts"]["articles"] == len(EXPECTED["exported"]) == 37
+    assert not [u for u in EXPECTED["exported"] if is_article_url(u, portal)]
+
+
+def test_exports_every_article_once_and_nothing_else(crawl: dict[str, Any]) -> None:
+    urls = [r["url"] for r in crawl["records"]]
+    assert len(urls) == len(set(urls))
+    assert sorted(urls) == EXPECTED["exported"]  # recall 37/37, no non-article
+    assert crawl["summary"]["articles_exported"] == 37
+    never = {d["url"] for d in EXPECTED["not_exported"]}
+    assert not never & set(urls)
+
+
+def test_records_match_the_data(crawl: dict[str, Any]) -> None:
+    for record in crawl["records"]:
+        exp = EXPECTED["articles"][record["url"]]
+        assert record["title"] == exp["title"], record["url"]
+        assert record["published_at"] == exp["published_at"], record["url"]
+        assert record["section"] == exp["section"], record["url"]  # the list that lists it
+        assert record["body"] == "\n".join(exp["paragraphs"]), record["url"]
+
+
+def test_every_list_page_and_pager_kind_is_walked(crawl: dict[str, Any]) -> None:
+    missing = [lp["url"] for lp in EXPECTED["list_pages"] if lp["url"] not in crawl["fetched"]]
+    assert not missing, f"list pages not reached: {missing}"
+    assert _stat(crawl["log"], "pages/list") == EXPECTED["counts"]["list_pages"] == 15
+
+
+def test_sitemap_and_feed_entries_are_crawled(crawl: dict[str, Any]) -> None:
+    exported = {r["url"]: r for r in crawl["records"]}
+    for url in EXPECTED["sitemap_only"] + EXPECTED["feed_only"]:
+        assert url in exported, url
+        assert exported[url]["section"] is None
+    for listing in ("robots.txt", "sitemap.xml", "sitemap-news.xml", "sitemap-1.xml", "rss.xml"):
+        assert HOME + listing in crawl["fetched"]
+
+
+def test_non_articles_in_lists_are_fetched_and_refused(crawl: dict[str, Any]) -> None:
+    kinds = {d["url"]: d["kind"] for d in EXPECTED["not_exported"]}
+    judged = {kinds[u] for u in kinds if u in crawl["fetched"]}
+    assert {"video", "gallery", "topic", "search"} <= judged
+    assert crawl["summary"]["non_articles"] == 4
+
+
+def test_pages_fetched_per_exported_article(crawl: dict[str, Any]) -> None:
+    article_pages = _stat(crawl["log"], "pages/article")
+    assert article_pages / len(crawl["records"]) <= MAX_PAGES_PER_ARTICLE, article_pages
+
+
+def test_since_skips_older_entries_without_fetching_them(tmp_path: Path) -> None:
+    result = _crawl(tmp_path, "--since", EXPECTED["since"]["date"])
+    assert sorted(r["url"] for r in result["records"]) == EXPECTED["since"]["exported"]
+    old = EXPECTED["since"]["never_requested"]
+    assert len(old) == 3 and not set(old) & result["fetched"]
+    assert _stat(result["log"], "since/entries_skipped") == 3
+
+
+def test_since_must_be_a_date(tmp_path: Path) -> None:
+    proc = run_cli("crawl", "--url", HOME, "--mirror", str(MIRROR), "-O", str(tmp_path / "o.jsonl"),
+                   "--since", "last week")  # fmt: skip
+    assert proc.returncode != 0
+    assert "--since 'last week'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_second_incremental_run_fetches_no_article_again(tmp_path: Path) -> None:
+    store = str(tmp_path / "seen.sqlite3")
+    first = _crawl(tmp_path, "--store", store)
+    assert len(first["records"]) == 37
+    (tmp_path / "2").mkdir()
+    second = _crawl(tmp_path / "2", "--store", store)
+    assert second["records"] == []
+    article_urls = set(EXPECTED["exported"]) | {d["url"] for d in EXPECTED["not_exported"]}
+    assert not article_urls & second["fetched"]
