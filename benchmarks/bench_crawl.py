@@ -1,17 +1,14 @@
 """Crawl speed and memory: the full pipeline vs bare Scrapy, side by side, in one run.
 
-    python benchmarks/bench_crawl.py [--articles 2000] [--repeat 2] [--workers auto]
+    python benchmarks/bench_crawl.py [--articles 2000] [--repeat 2]
 
 Generates a mirror of N article pages in the CRI layout (benchmarks/make_mirror.py), serves it on
 127.0.0.1 from a separate process, then crawls it (each crawl in its own process, same settings,
 alternating) with:
-  - full: the jl_cri spider with extraction, every pipeline and the JSONL feed, inline
-    (EXTRACTION_PROCESSES = 0);
-  - workers: the same with EXTRACTION_PROCESSES = --workers (extraction and clean/validate/
-    fingerprint in worker processes);
+  - full: the jl_cri spider with extraction, every pipeline and the JSONL feed;
   - bare: plain Scrapy fetching the same pages and following the same links, nothing else.
 Prints pages/s, their ratio, extraction ms per article page (in-process, on the same pages) and
-peak RSS (with the worker processes'). Not a test: figures depend on the machine.
+peak RSS. Not a test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -26,13 +23,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MODES = ("bare", "full", "workers")
+MODES = ("bare", "full")
 REPO = HERE.parent
 
 
-def run_crawl(mode: str, proxy: str, out: Path, workers: str) -> dict:
+def run_crawl(mode: str, proxy: str, out: Path) -> dict:
     proc = subprocess.run(
-        [sys.executable, str(HERE / "_crawl_runner.py"), mode, proxy, str(out), workers],
+        [sys.executable, str(HERE / "_crawl_runner.py"), mode, proxy, str(out)],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -70,7 +67,6 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=2, help="crawls per mode (median reported)")
     parser.add_argument("--mirror", type=Path, help="use this mirror instead of generating one")
-    parser.add_argument("--workers", default="auto", help="EXTRACTION_PROCESSES of the workers mode")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,7 +95,7 @@ def main() -> None:
             runs: dict[str, list[dict]] = {mode: [] for mode in MODES}
             for _ in range(args.repeat):
                 for mode in MODES:
-                    runs[mode].append(run_crawl(mode, proxy, Path(tmp) / f"{mode}.jsonl", args.workers))
+                    runs[mode].append(run_crawl(mode, proxy, Path(tmp) / f"{mode}.jsonl"))
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -109,21 +105,18 @@ def main() -> None:
         return statistics.median(r[key] for r in runs[mode])
 
     print(f"mirror: {args.articles} articles; {args.repeat} crawl(s) per mode, median shown")
-    print(f"workers mode: EXTRACTION_PROCESSES = {args.workers}")
-    print("CPU s: the crawl process / its children (workers); peak RSS: the sum of both")
     print(
         f"{'mode':<8} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'/ bare':>7} {'items':>6}"
-        f" {'CPU s':>11} {'peak RSS MB':>12}"
+        f" {'CPU s':>7} {'peak RSS MB':>12}"
     )
     bare = med("bare", "pages_per_s")
     for mode in MODES:
-        cpu = f"{med(mode, 'cpu_main_s'):.2f}/{med(mode, 'cpu_children_s'):.2f}"
         print(
             f"{mode:<8} {med(mode, 'pages'):>6.0f} {med(mode, 'seconds'):>8.2f}"
             f" {med(mode, 'pages_per_s'):>8.1f} {med(mode, 'pages_per_s') / bare:>6.2f}x"
-            f" {med(mode, 'items'):>6.0f} {cpu:>11} {med(mode, 'peak_rss_mb'):>12.1f}"
+            f" {med(mode, 'items'):>6.0f} {med(mode, 'cpu_s'):>7.2f} {med(mode, 'peak_rss_mb'):>12.1f}"
         )
-    print("aim: full (with workers) / bare pages/s >= 0.85x")
+    print("aim: full / bare pages/s >= 0.7x")
     print(f"extraction + pipelines, in process: {ms:.2f} ms per article page")
 
 

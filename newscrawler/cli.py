@@ -14,12 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from newscrawler.errors import UserError
+
 EXIT_USAGE = 2
 EXIT_FAILED = 1
-
-
-class UserError(Exception):
-    """A mistake the user can fix; its message is printed as one line."""
 
 
 def _project_root() -> Path:
@@ -103,17 +101,6 @@ def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
         except ValueError as exc:
             raise UserError(str(exc)) from None
         overrides["CRAWL_SINCE"] = args.since
-    workers = getattr(args, "workers", None)
-    if workers is not None:
-        from newscrawler.workers import processes_setting
-
-        try:
-            processes_setting(workers)
-        except ValueError:
-            raise UserError(
-                f"--workers {workers!r}: give a number of processes (0: inline) or 'auto'"
-            ) from None
-        overrides["EXTRACTION_PROCESSES"] = workers
     overrides.update(_parse_settings(args.set or []))
     return overrides
 
@@ -222,7 +209,7 @@ def cmd_extract_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from newscrawler.schedule import cmd_schedule as run_schedule  # imported only when used
+    from newscrawler.schedule.command import cmd_schedule as run_schedule  # imported only when used
 
     return int(run_schedule(args))
 
@@ -263,11 +250,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DATE",
         help="skip sitemap/feed entries and list items dated before DATE (YYYY-MM-DD)",
     )
-    crawl.add_argument(
-        "--workers",
-        metavar="N",
-        help="extract article pages in N worker processes (0: inline; 'auto': CPUs - 1, at most 4)",
-    )
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.set_defaults(func=cmd_crawl)
@@ -294,20 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Commands that run no threads and hold no resources but stdout and stderr: once their output is
-#: flushed, the console entry point may leave with ``os._exit`` (see :func:`run`).
-_QUICK_EXIT_COMMANDS = frozenset({"extract", "extract-batch", "list"})
-
-
-def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
-    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status.
-
-    ``quick_exit``: after a command of ``_QUICK_EXIT_COMMANDS``, flush stdout and stderr and end
-    the process at once with ``os._exit`` instead of returning. Tearing down the interpreter
-    (freeing every module, compiled pattern and cached object one by one) is about 15 ms, a
-    few percent of an ``extract-batch`` of a hundred pages. Only the console entry point asks
-    for it; a caller of ``main()`` always gets the status back.
-    """
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "crawl" and args.output and args.overwrite_output:
@@ -320,19 +290,12 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    if quick_exit and args.command in _QUICK_EXIT_COMMANDS:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except OSError:  # (a closed pipe: leave the normal way, which reports it)
-            return status
-        os._exit(status)
     return status
 
 
 def run() -> None:
     """The ``newscrawler`` console script and ``python -m newscrawler``."""
-    sys.exit(main(quick_exit=True))
+    sys.exit(main())
 
 
 if __name__ == "__main__":

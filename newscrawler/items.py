@@ -22,6 +22,7 @@ def article_item(
         "title": page.title,
         "published_at": page.published_at,
         "published_at_raw": page.published_at_raw,
+        "published_at_source": page.published_at_source,
         "source": page.source,
         "editor": page.editor,
         "authors": page.authors,

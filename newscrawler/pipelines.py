@@ -1,9 +1,8 @@
 """Item pipelines: each does one thing, over the Scrapy-free steps in :mod:`newscrawler.steps`
 and the seen-store of :mod:`newscrawler.dedupe`.
 
-clean → validate → fingerprint → dedupe → limit → finalize (with extraction workers, clean →
-validate → fingerprint run in a worker process: ``WorkerStepsPipeline``). ``newscrawler extract``
-runs the same steps (without the seen-store) through :func:`newscrawler.steps.build_record`.
+clean → validate → fingerprint → dedupe → limit → finalize. ``newscrawler extract`` runs the same
+steps (without the seen-store) through :func:`newscrawler.steps.build_record`.
 """
 
 from __future__ import annotations
@@ -17,10 +16,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawler import steps, workers
+from newscrawler import steps
 from newscrawler.dedupe.store import BaseStore, Match, SeenStore
 from newscrawler.seen import seen_store
-from newscrawler.workers import WorkerPool, worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -35,32 +33,10 @@ class _StatsMixin:
             self.crawler.stats.inc_value(f"{STAT}/{key}")
 
 
-class WorkerStepsPipeline:
-    """With extraction workers (``EXTRACTION_PROCESSES``): clean → validate → fingerprint of the
-    item in a worker process, in one round trip (:func:`newscrawler.workers.record_steps`). The
-    item comes back marked, and the three pipelines below take it from there: Clean and
-    Fingerprint pass it through, Validate drops a rejected one as it would inline. Without
-    workers this pipeline passes every item through and the three do the work."""
-
-    def __init__(self, pool: WorkerPool | None = None) -> None:
-        self.pool = pool
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> WorkerStepsPipeline:
-        return cls(worker_pool(crawler))
-
-    async def process_item(self, item: Any) -> Any:
-        if self.pool is None or not self.pool.enabled:
-            return item
-        return await self.pool.run(workers.record_steps, dict(ItemAdapter(item).items()))
-
-
 class CleanPipeline:
     """Blocks of every page → body, images, authors, original title (:func:`steps.clean`)."""
 
     def process_item(self, item: Any) -> dict[str, Any]:
-        if workers.DONE in item:
-            return item  # type: ignore[no-any-return]
         return steps.clean(dict(ItemAdapter(item).items()))
 
 
@@ -75,11 +51,6 @@ class ValidatePipeline(_StatsMixin):
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         try:
-            if workers.DONE in item:
-                rejected = item.pop(workers.REJECTED, None)
-                if rejected is not None:
-                    raise steps.Rejected(*rejected)
-                return item
             return steps.validate(item)
         except steps.Rejected as exc:
             self._inc(f"dropped/{exc.reason}")
@@ -90,8 +61,6 @@ class FingerprintPipeline:
     """canonical_url, content_hash, simhash (:func:`steps.fingerprint`)."""
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        if item.pop(workers.DONE, False):
-            return item
         return steps.fingerprint(item)
 
 

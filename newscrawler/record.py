@@ -20,6 +20,7 @@ FIELDS: tuple[str, ...] = (
     "original_title",
     "published_at",
     "published_at_raw",
+    "published_at_source",
     "source",
     "editor",
     "authors",

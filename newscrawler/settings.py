@@ -42,19 +42,7 @@ SPIDER_MIDDLEWARES = {
     "newscrawler.incremental.IncrementalMiddleware": 950,
 }
 
-# Worker processes for the CPU work of article pages (newscrawler.workers): extraction, and
-# clean → validate → fingerprint. 0: inline, in the reactor thread; N: a pool of N processes;
-# "auto": min(4, CPUs - 1), 0 on one core. newscrawler crawl --workers N.
-# Default 0. Measured with benchmarks/bench_crawl.py (2000-article mirror, 2 cores, 32 parallel
-# requests, no delay; medians of 3): bare Scrapy ~620 pages/s; inline ~375 (0.60x); 1 worker
-# ("auto" here) ~510 (0.81x), peak RSS ~100 -> ~136 MB with the worker; 2 workers ~460 (0.75x,
-# ~172 MB). A polite crawl (DOWNLOAD_DELAY, 4 requests per site) fetches a few pages per second
-# and spends well under 1% of a core on extraction: workers would only add processes, memory and
-# start-up. The whole test suite passes with "auto" as well.
-EXTRACTION_PROCESSES = 0
-
 ITEM_PIPELINES = {
-    "newscrawler.pipelines.WorkerStepsPipeline": 50,
     "newscrawler.pipelines.CleanPipeline": 100,
     "newscrawler.pipelines.ValidatePipeline": 200,
     "newscrawler.pipelines.FingerprintPipeline": 300,

@@ -81,7 +81,6 @@ def test_extract_batch(tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    # (the console entry leaves with os._exit after a batch: every line must be out by then)
     proc = run_cli("extract-batch", str(manifest))
     assert proc.returncode == 0, proc.stderr
     ref, gone, no_url = (json.loads(line) for line in proc.stdout.splitlines())

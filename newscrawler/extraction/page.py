@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from newscrawler.extraction.bylines import parse_info_line
-from newscrawler.extraction.dates import parse_date
+from newscrawler.extraction.dates import parse_date, parse_relative, reference_time
 from newscrawler.extraction.decoding import decode_html
+from newscrawler.extraction.infoline import parse_info_line
 from newscrawler.extraction.text import normalize_text
 from newscrawler.portals.base import PortalDefinition
 
@@ -60,6 +61,8 @@ class PageExtract:
     title: str | None = None
     published_at: str | None = None
     published_at_raw: str | None = None
+    #: where the time came from: ``page``, ``meta`` (tags), ``url``, or None
+    published_at_source: str | None = None
     source: str | None = None
     editor: str | None = None
     authors: list[dict[str, str]] = field(default_factory=list)
@@ -241,15 +244,16 @@ def extract_page(
     """Extract one page. With a portal definition, its selectors decide; any field they leave
     empty (and the whole page, without a definition) comes from the generic extractor."""
     text, encoding = decode_html(body, headers)
+    now = reference_time(headers)
     if portal is None:
-        return _from_generic(body, text, url, encoding)
+        return _from_generic(body, text, url, encoding, now)
     root = parse_html(text, url)
 
     spec = portal.article
     if portal.non_article_marker and select(root, portal.non_article_marker):
         return PageExtract(url=url, is_article=False, encoding=encoding)
     if not spec.body:
-        page = _from_generic(body, text, url, encoding)
+        page = _from_generic(body, text, url, encoding, now)
         page.section = _css_text(root, spec.breadcrumb_section)
         return page
     body_nodes = select(root, spec.body)
@@ -265,9 +269,13 @@ def extract_page(
 
     info = parse_info_line(_css_text(root, spec.info) or "")
     published_text = _css_text(root, spec.published)
-    published = parse_date(published_text) if published_text else info.published
+    published = (
+        (parse_date(published_text) or parse_relative(published_text, now)) if published_text else None
+    )
+    published = published or info.published
     if published is not None:
         page.published_at, page.published_at_raw = published.iso, published.raw
+        page.published_at_source = "page"
     source_text = _css_text(root, spec.source)
     page.source = (parse_info_line(source_text).source if source_text else None) or info.source
     editor_text = _css_text(root, spec.editor)
@@ -285,24 +293,26 @@ def extract_page(
     if page.published_at is None or page.title is None:
         from newscrawler.extraction.generic import extract_generic
 
-        fallback = extract_generic(text, url)
+        fallback = extract_generic(text, url, now)
         page.title = page.title or fallback.get("title")
         if page.published_at is None:
             page.published_at = fallback.get("published_at")
             page.published_at_raw = fallback.get("published_at_raw")
+            page.published_at_source = fallback.get("published_at_source")
     return page
 
 
-def _from_generic(body: bytes, text: str, url: str, encoding: str) -> PageExtract:
+def _from_generic(body: bytes, text: str, url: str, encoding: str, now: datetime) -> PageExtract:
     from newscrawler.extraction.generic import extract_generic_decoded
 
-    result = extract_generic_decoded(body, text, encoding, url)
+    result = extract_generic_decoded(body, text, encoding, url, now)
     return PageExtract(
         url=url,
         is_article=bool(result.get("body")),
         title=result.get("title"),
         published_at=result.get("published_at"),
         published_at_raw=result.get("published_at_raw"),
+        published_at_source=result.get("published_at_source"),
         source=result.get("source"),
         editor=result.get("editor"),
         authors=list(result.get("authors") or []),

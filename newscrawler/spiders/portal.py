@@ -25,7 +25,6 @@ from newscrawler.items import article_item
 from newscrawler.portals import PortalDefinition, get_portal
 from newscrawler.seen import seen_store
 from newscrawler.spiders.discovering import DiscoveryMixin
-from newscrawler.workers import PortalRef, WorkerPool, extract, portal_ref, worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +53,6 @@ class PortalSpider(DiscoveryMixin, Spider):
             raise ValueError("give a portal: scrapy crawl <portal>, or scrapy crawl portal -a url=HOME_URL")
         self.allowed_domains = list(self.portal_def.domains)
         self._init_discovery()
-        #: the portal as the extraction workers get it (see newscrawler.workers.portal_ref)
-        self._portal_ref: PortalRef | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -192,31 +189,18 @@ class PortalSpider(DiscoveryMixin, Spider):
             )
 
     # -- articles ----------------------------------------------------------------------------
-    def _pool(self) -> WorkerPool | None:
-        """The crawl's extraction workers (``EXTRACTION_PROCESSES``), None when they are off."""
-        if self.crawler is None:
-            return None
-        pool = worker_pool(self.crawler)
-        return pool if pool.enabled else None
-
-    async def _extract(self, response: Response) -> PageExtract | None:
-        """The page's raw article: in a worker process when the crawl has them, else inline."""
+    def _extract(self, response: Response) -> PageExtract | None:
+        """The page's raw article, or None (logged and counted) when extraction fails."""
         try:
-            pool = self._pool()
-            if pool is None:
-                return extract_page(response.body, response.headers, response.url, self.portal_def)
-            if self._portal_ref is None:
-                self._portal_ref = portal_ref(self.portal_def)
-            headers = dict(response.headers.items())
-            return await pool.run(extract, response.body, headers, response.url, self._portal_ref)
+            return extract_page(response.body, response.headers, response.url, self.portal_def)
         except Exception:
             logger.exception("could not extract %s", response.url)
             self._inc("errors/extraction")
             return None
 
-    async def parse_article(self, response: Response, section: str | None) -> AsyncIterator[Any]:
+    def parse_article(self, response: Response, section: str | None) -> Iterator[Any]:
         self._inc("pages/article")
-        page = await self._extract(response)
+        page = self._extract(response)
         if page is None:
             return
         if page.is_article and self.generic and page.generic is not None:
@@ -247,9 +231,9 @@ class PortalSpider(DiscoveryMixin, Spider):
             )
         return item
 
-    async def parse_article_page(self, response: Response, item: dict[str, Any]) -> AsyncIterator[Any]:
+    def parse_article_page(self, response: Response, item: dict[str, Any]) -> Iterator[Any]:
         self._inc("pages/article_continuation")
-        page = await self._extract(response)
+        page = self._extract(response)
         if page is not None and page.is_article:
             item["_pages"].append(page.blocks)
             yield self._continue(item, page)
