@@ -273,24 +273,24 @@ def link_groups(root: Any, url: str, owns_url: Any, is_article_url: Any) -> list
 
 
 def list_links(
-    root: Any, url: str, owns_url: Any, is_article_url: Any, *, prefer_path: str | None = None
-) -> tuple[list[Link], list[Link], str | None]:
-    """(links of the page's main list(s), other headline links, the main list's path).
+    root: Any, url: str, owns_url: Any, is_article_url: Any, *, prefer_paths: tuple[str, ...] = ()
+) -> tuple[list[Link], list[Link], tuple[str, ...]]:
+    """(links of the page's main list(s), other headline links, the main lists' paths).
 
-    The main list is the best-scoring group, or the group at ``prefer_path`` (the main list's
-    path on the section's first page) when the page has it: a last page with one item beside a
-    five-item box keeps its list. Groups scoring :data:`CO_LIST_SHARE` of the best and not in a
-    box are lists too. Other headline links (boxes) are returned apart, the URL prior decides on
-    them later."""
+    The main list is the best-scoring group, with the groups scoring :data:`CO_LIST_SHARE` of it
+    that are not in a box. ``prefer_paths`` are the main lists' paths on the section's first
+    page: groups at those paths are the lists when the page has them, so a last page with one
+    item beside a five-item box keeps its list. Other headline links (boxes) are returned
+    apart: the URL prior decides on them later."""
     groups = [g for g in link_groups(root, url, owns_url, is_article_url) if g.score > 0]
     if not groups:
-        return [], [], None
-    best = groups[0]
-    if prefer_path is not None:
-        best = next((g for g in groups if g.path == prefer_path and not g.boxed), best)
-    main_groups = [best] + [
-        g for g in groups if g is not best and not g.boxed and g.score >= CO_LIST_SHARE * best.score
-    ]
+        return [], [], ()
+    main_groups = [g for g in groups if g.path in prefer_paths and not g.boxed]
+    if not main_groups:
+        best = groups[0]
+        main_groups = [best] + [
+            g for g in groups if g is not best and not g.boxed and g.score >= CO_LIST_SHARE * best.score
+        ]
     main: dict[str, Link] = {}
     for group in main_groups:
         for link in group.headlines:
@@ -302,7 +302,7 @@ def list_links(
         for link in group.headlines:
             if link.url not in main:
                 other.setdefault(link.url, link)
-    return list(main.values()), list(other.values()), best.path
+    return list(main.values()), list(other.values()), tuple(dict.fromkeys(g.path for g in main_groups))
 
 
 _DIGITS_RE = re.compile(r"\d+")

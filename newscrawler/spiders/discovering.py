@@ -225,14 +225,14 @@ class DiscoveryMixin:
 
     # -- list pages (generic mode) ---------------------------------------------------------
     def generic_list(
-        self, response: TextResponse, section: str | None, page: int, main_path: str | None
+        self, response: TextResponse, section: str | None, page: int, main_paths: tuple[str, ...]
     ) -> Iterator[Request]:
         """A list page read by its structure: its list's articles now (credited to the section),
         side-box headlines that look like articles at idle, then the next page unless this page
         repeats an earlier one, is the last, or (``--since``) lists only older items."""
         root = parse_html(response.text, response.url)
-        main, other, path = list_links(
-            root, response.url, self.portal_def.owns_url, self._pattern, prefer_path=main_path
+        main, other, paths = list_links(
+            root, response.url, self.portal_def.owns_url, self._pattern, prefer_paths=main_paths
         )
         since = self.since
         dated = old = 0
@@ -268,6 +268,6 @@ class DiscoveryMixin:
                 next_url,
                 callback=self.parse_list,  # type: ignore[attr-defined]
                 errback=self.request_failed,  # type: ignore[attr-defined]
-                cb_kwargs={"section": section, "page": page + 1, "main_path": path},
+                cb_kwargs={"section": section, "page": page + 1, "main_paths": main_paths or paths},
                 meta={LIST_PAGE: True, NEXT_LIST_PAGE: True},
             )

@@ -168,14 +168,14 @@ class PortalSpider(DiscoveryMixin, Spider):
         return None
 
     def parse_list(
-        self, response: Response, section: str | None, page: int, main_path: str | None = None
+        self, response: Response, section: str | None, page: int, main_paths: tuple[str, ...] = ()
     ) -> Iterator[Request]:
         self._inc("pages/list")
         if not isinstance(response, TextResponse):
             logger.warning("list page %s is not HTML; skipped", response.url)
             return
         if self.generic:
-            yield from self.generic_list(response, section, page, main_path)
+            yield from self.generic_list(response, section, page, main_paths)
             return
         yield from self._article_requests(response, section)
         next_url = self.next_list_page(response)
