@@ -153,3 +153,22 @@ def test_list_dates_and_url_shapes() -> None:
     assert url_shape(HOME + "zw/item/k7m2q9/") == url_shape(HOME + "zw/item/p3x8w2/")
     assert url_shape(HOME + "bd/52341.html?from=list") == url_shape(HOME + "bd/52999.html?from=home")
     assert url_shape(HOME + "bd/52341.html") != url_shape(HOME + "zw/52341.html")
+
+
+def test_a_lead_item_styled_apart_belongs_to_the_list() -> None:
+    lead = (
+        '<h2 class="lead"><a href="/yw/n/q8w7e.html">潼江市第十五次党代会胜利闭幕</a></h2>'
+        "<p>摘要：会议选举产生新一届市委。</p>"
+    )
+    html = _page(f'<div class="news">{lead}<ul>' + _ul(MAIN_ITEMS)[len('<div class="news"><ul>') :] + HOT)
+    main, _, _ = _links(html)
+    assert main[0] == HOME + "yw/n/q8w7e.html" and len(main) == 6
+
+
+def test_a_photo_grid_is_no_hot_box_and_headlines_outside_the_link_count() -> None:
+    cards = "".join(
+        f'<div class="pic"><a href="{u}"><img src="/i/{i}.jpg"></a><p>{t}</p><span>{d}</span></div>'
+        for i, (u, t, d) in enumerate(MAIN_ITEMS)
+    )
+    main, _, _ = _links(_page(f'<div class="photo-list">{cards}</div>{HOT}'))
+    assert main == [HOME + u.lstrip("/") for u, _, _ in MAIN_ITEMS]

@@ -55,10 +55,12 @@ ITEM_DEPTH = 4
 
 #: containers that are never the page's main list (class/id words, box titles)
 _BOX_HINT_RE = re.compile(
-    r"nav|menu|daohang|foot|copyright|bottom|friend|youqing|side|hot|rank|paihang|relat|xiangguan"
-    r"|tuijian|recommend|top-?bar",
+    r"nav|menu|daohang|foot|copyright|bottom|friend|youqing|(?:^|[^a-z]|right|left)side|(?<![a-z])hot"
+    r"|rank|paihang|relat|xiangguan|tuijian|recommend|top-?bar",
     re.I,
 )
+#: elements that title a box (<h3>热点排行</h3>, <div class="tit">相关新闻</div>)
+_BOX_TITLE_CLASS_RE = re.compile(r"tit|hd\b|head|caption|lanmu|name", re.I)
 #: a box title is short (热点排行, 相关新闻); longer texts are dates, summaries, headlines
 _BOX_TITLE_MAX = 12
 _BOX_TITLE_RE = re.compile(
@@ -87,6 +89,8 @@ class Link:
     url: str
     text: str
     date: str | None = None
+    #: position of the link in the page (document order)
+    order: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -94,6 +98,8 @@ class LinkGroup:
     """Links at the same place of the page: one list, menu, pager or box."""
 
     path: str
+    #: id() of the block element holding the group (groups of one block are one list's parts)
+    block: int = 0
     links: list[Link] = field(default_factory=list)
     headline_share: float = 0.0
     date_share: float = 0.0
@@ -154,7 +160,12 @@ def _anchor_text(a: Any) -> str:
         return title  # "华岭省召开稳就业工作推..." with the whole title in @title
     if not text:
         for img in a.iter("img"):
-            return normalize_text(img.get("alt") or "")
+            text = normalize_text(img.get("alt") or img.get("title") or "")
+            break
+    if not text:  # <div class="card"><a><img></a><p>the headline</p></div>
+        parent = a.getparent()
+        if parent is not None and _repeated(parent) and len({x.get("href") for x in parent.iter("a")}) == 1:
+            text = DATE_RE.sub("", normalize_text(parent.text_content())).strip()
     return text
 
 
@@ -203,9 +214,13 @@ def _box(a: Any, block: Any) -> bool:
             break
         if el.tag in _BOX_TAGS or _BOX_HINT_RE.search(_hints(el)):
             return True
+    if block.tag == "body":
+        return False
     # the block's own title: <h3>热点排行</h3><ul>…</ul>
-    for h in block.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div"):
-        if h is block or h.find(".//a") is not None or h.tag == "a":
+    for h in block.iter("h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div", "em"):
+        if h is block or h.find(".//a") is not None:
+            continue
+        if not (h.tag[0] == "h" and h.tag[1:].isdigit()) and not _BOX_TITLE_CLASS_RE.search(_hints(h)):
             continue
         text = normalize_text(h.text_content())
         if text and len(text) <= _BOX_TITLE_MAX:
@@ -233,7 +248,7 @@ def link_groups(root: Any, url: str, owns_url: Any, is_article_url: Any) -> list
     base = base_url(root, url)
     groups: dict[tuple[str, int], LinkGroup] = {}
     seen: dict[tuple[str, int], dict[str, int]] = {}
-    for a in root.iter("a"):
+    for order, a in enumerate(root.iter("a")):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#") or _BAD_SCHEME_RE.match(href):
             continue
@@ -246,17 +261,18 @@ def link_groups(root: Any, url: str, owns_url: Any, is_article_url: Any) -> list
         key = (_path(a, block), id(block))
         group = groups.get(key)
         if group is None:
-            group = groups[key] = LinkGroup(path=key[0])
+            group = groups[key] = LinkGroup(path=key[0], block=key[1])
             group.boxed = _box(a, block)
             seen[key] = {}
         text = _anchor_text(a)
         index = seen[key].get(link_url)
-        link = Link(link_url, text, item_date(_item_text(a)))
+        link = Link(link_url, text, item_date(_item_text(a)), order)
         if index is None:
             seen[key][link_url] = len(group.links)
             group.links.append(link)
         elif len(compact(text)) > len(compact(group.links[index].text)):  # image link, then the title
-            group.links[index] = Link(link_url, text, group.links[index].date or link.date)
+            first = group.links[index]
+            group.links[index] = Link(link_url, text, first.date or link.date, first.order)
     for group in groups.values():
         n = len(group.links)
         heads = group.headlines
@@ -277,11 +293,12 @@ def list_links(
 ) -> tuple[list[Link], list[Link], tuple[str, ...]]:
     """(links of the page's main list(s), other headline links, the main lists' paths).
 
-    The main list is the best-scoring group, with the groups scoring :data:`CO_LIST_SHARE` of it
-    that are not in a box. ``prefer_paths`` are the main lists' paths on the section's first
-    page: groups at those paths are the lists when the page has them, so a last page with one
-    item beside a five-item box keeps its list. Other headline links (boxes) are returned
-    apart: the URL prior decides on them later."""
+    The main list is the best-scoring group, with the groups that are not in a box and either
+    score :data:`CO_LIST_SHARE` of it or sit in the same block (a lead item styled apart).
+    ``prefer_paths`` are the main lists' paths on the section's first page: groups at those
+    paths are the lists when the page has them, so a last page with one item beside a
+    five-item box keeps its list. Other headline links (boxes) are returned apart: the URL
+    prior decides on them later."""
     groups = [g for g in link_groups(root, url, owns_url, is_article_url) if g.score > 0]
     if not groups:
         return [], [], ()
@@ -289,7 +306,11 @@ def list_links(
     if not main_groups:
         best = groups[0]
         main_groups = [best] + [
-            g for g in groups if g is not best and not g.boxed and g.score >= CO_LIST_SHARE * best.score
+            g
+            for g in groups
+            if g is not best
+            and not g.boxed
+            and (g.score >= CO_LIST_SHARE * best.score or g.block == best.block)
         ]
     main: dict[str, Link] = {}
     for group in main_groups:
@@ -302,7 +323,8 @@ def list_links(
         for link in group.headlines:
             if link.url not in main:
                 other.setdefault(link.url, link)
-    return list(main.values()), list(other.values()), tuple(dict.fromkeys(g.path for g in main_groups))
+    in_order = sorted(main.values(), key=lambda link: link.order)
+    return in_order, list(other.values()), tuple(dict.fromkeys(g.path for g in main_groups))
 
 
 _DIGITS_RE = re.compile(r"\d+")
