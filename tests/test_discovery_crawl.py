@@ -8,14 +8,17 @@ article again."""
 
 from __future__ import annotations
 
+import html
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from newscrawler.discovery import generic_portal, is_article_url
-from tests.conftest import FIXTURES, load_json, read_jsonl, run_cli
+from tests.conftest import FIXTURES, REPO, load_json, read_jsonl, run_cli
 
 MIRROR = FIXTURES / "generic_portal2"
 EXPECTED = load_json(MIRROR / "expected" / "crawl.json")
@@ -126,3 +129,47 @@ def test_second_incremental_run_fetches_no_article_again(tmp_path: Path) -> None
     assert second["records"] == []
     article_urls = set(EXPECTED["exported"]) | {d["url"] for d in EXPECTED["not_exported"]}
     assert not article_urls & second["fetched"]
+
+
+NAMED_CRAWL = """
+import json, sys
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+from newscrawler.portals.base import PortalDefinition
+from newscrawler.spiders.portal import PortalSpider
+
+home, mirror, out = sys.argv[1:4]
+portal = PortalDefinition(
+    name="qingchuan_named", display_name="青川融媒", domains=("qingchuan-rm.example",), home_url=home,
+    sections=(), article_url_patterns=(r"/(?:bd|zw|ms|jj|wt|xc)/.+",),
+    sitemaps=(home + "sitemap.xml",), feeds=(home + "rss.xml",),
+)
+settings = get_project_settings()
+settings.setdict({"MIRROR_DIR": mirror, "DEDUPE_STORE": ":memory:", "DOWNLOAD_DELAY": 0,
+                  "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING",
+                  "FEEDS": {out: {"format": "jsonlines", "encoding": "utf-8"}}}, priority="cmdline")
+process = CrawlerProcess(settings)
+process.crawl(PortalSpider.for_portal(portal))
+process.start()
+"""
+
+
+def _listed(name: str, tag: str) -> set[str]:
+    text = (MIRROR / "site" / "www.qingchuan-rm.example" / name).read_text(encoding="utf-8")
+    return {html.unescape(u) for u in re.findall(rf"<{tag}>([^<]+)</{tag}>", text)}
+
+
+def test_a_named_portal_reads_the_sitemaps_and_feeds_of_its_definition(tmp_path: Path) -> None:
+    """sitemaps= and feeds= on PortalDefinition: a definition without sections crawls the entries
+    of its sitemap index (a news and a plain sitemap) and of its RSS feed that match its article
+    pattern (the plain sitemap's ``/bd/`` list page does not)."""
+    out = tmp_path / "named.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-c", NAMED_CRAWL, HOME, str(MIRROR), str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    listed = _listed("sitemap-news.xml", "loc") | _listed("sitemap-1.xml", "loc") | _listed("rss.xml", "link")
+    expected = listed - {HOME, HOME + "bd/"}
+    assert len(expected) == 10
+    assert sorted(r["url"] for r in read_jsonl(out)) == sorted(expected)

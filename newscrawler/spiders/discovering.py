@@ -87,8 +87,11 @@ class DiscoveryMixin:
     def candidate_reason(self, url: str) -> str | None:
         """Why a link of a list, sitemap or feed is not fetched (off the portal, an index, video,
         topic, about or login page, a file, page 2.. of an article), None when it is a candidate.
-        The URL's shape is not asked for: the page decides."""
+        In generic mode the URL's shape is not asked for (the page decides); a named portal's
+        article patterns are exact, so its sitemap and feed entries must match them."""
         reason = non_article_url_reason(url, self.portal_def)
+        if not self.generic:
+            return reason
         return None if reason == "no_pattern" else reason
 
     def _looks_like_article_url(self, url: str) -> bool:
