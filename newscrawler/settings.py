@@ -26,6 +26,12 @@ CONCURRENT_ITEMS = 16
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
+# Page size limits. A news page is tens to hundreds of KB; extraction holds about 30x a page's
+# size at its peak (benchmarks/bench_page_memory.py), so Scrapy's 1 GB default could take tens of
+# GB. A page over DOWNLOAD_MAXSIZE is not downloaded (counted "dropped: too_large"); one over
+# DOWNLOAD_WARNSIZE is logged with a warning and kept.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 # Scrapy 2.19's RemoteControl extension runs code sent to it over localhost: never in this project.
 REMOTE_CONTROL_ENABLED = False
@@ -36,6 +42,10 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.MirrorProxyMiddleware": 740,
     # after RobotsTxtMiddleware (100): a request that robots.txt forbids is not counted
     "newscrawler.middlewares.PageLimitMiddleware": 110,
+    # process_response runs from the highest number down: before RedirectMiddleware (600)
+    "newscrawler.middlewares.RedirectGuardMiddleware": 610,
+    # process_exception too: before RetryMiddleware (550) sees the cancelled download
+    "newscrawler.middlewares.TooLargeMiddleware": 620,
 }
 
 SPIDER_MIDDLEWARES = {

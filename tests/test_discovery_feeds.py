@@ -14,7 +14,7 @@ from newscrawler.discovery.feeds import (
     parse_since,
     robots_sitemaps,
 )
-from newscrawler.extraction.page import parse_html
+from newscrawler.extraction.tree import parse_html
 
 SITE = "http://www.tongjiang-daily.example/"
 NEWS_SITEMAP = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -92,7 +92,7 @@ def test_feed_links_of_a_page() -> None:
         '<link rel="alternate" type="application/atom+xml; charset=utf-8" href="atom.xml">'
         '<link rel="stylesheet" href="/s.css"><link rel="alternate" hreflang="en" href="/en/"></head></html>'
     )
-    assert feed_links(parse_html(html, SITE + "yw/"), SITE + "yw/") == [
+    assert feed_links(parse_html(html), SITE + "yw/") == [
         SITE + "rss.xml",
         SITE + "yw/atom.xml",
     ]

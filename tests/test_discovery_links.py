@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from newscrawler.discovery import generic_portal, is_article_url
 from newscrawler.discovery.links import link_groups, list_links, parse_list_date, url_shape
-from newscrawler.extraction.page import parse_html
+from newscrawler.extraction.tree import parse_html
 
 HOME = "http://www.tongjiang-daily.example/"
 PORTAL = generic_portal(HOME)
@@ -50,7 +50,7 @@ def _ul(items: list[tuple[str, str, str]]) -> str:
 
 
 def _links(html: str, url: str = HOME + "yw/", **kw: object) -> tuple[list[str], list[str], tuple[str, ...]]:
-    root = parse_html(html, url)
+    root = parse_html(html)
     main, other, path = list_links(
         root,
         url,
@@ -136,7 +136,7 @@ def test_off_domain_and_script_links_are_never_candidates() -> None:
 
 
 def test_groups_are_scored_by_headlines_dates_and_position() -> None:
-    root = parse_html(_page(f"{_ul(MAIN_ITEMS)}{PAGER}{HOT}"), HOME + "yw/")
+    root = parse_html(_page(f"{_ul(MAIN_ITEMS)}{PAGER}{HOT}"))
     groups = link_groups(root, HOME + "yw/", PORTAL.owns_url, lambda u: False)
     best = groups[0]
     assert len(best.links) == 5 and best.date_share == 1.0 and not best.boxed

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from newscrawler.discovery.pagination import next_page_url
-from newscrawler.extraction.page import parse_html
+from newscrawler.extraction.tree import parse_html
 
 SITE = "http://www.tongjiang-daily.example"
 
 
 def _next(pager: str, url: str, page: int = 1) -> str | None:
     html = f"<html><body><ul><li><a href='/a/1.html'>某条新闻标题很长很长</a></li></ul>{pager}</body></html>"
-    return next_page_url(parse_html(html, url), url, page, lambda u: u.startswith(SITE))
+    return next_page_url(parse_html(html), url, page, lambda u: u.startswith(SITE))
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newscrawler.extraction.text import compact, normalize_text
+from newscrawler.extraction.tree import element_text
 
 __all__ = [
     "HEADLINE_MAX_CHARS",
@@ -154,7 +155,7 @@ def _block(a: Any) -> Any:
 
 
 def _anchor_text(a: Any) -> str:
-    text = normalize_text(a.text_content())
+    text = normalize_text(element_text(a))
     title = normalize_text(a.get("title") or "")
     if len(title) > len(text) and (not text or title.startswith(text.rstrip(".…"))):
         return title  # "华岭省召开稳就业工作推..." with the whole title in @title
@@ -165,7 +166,7 @@ def _anchor_text(a: Any) -> str:
     if not text:  # <div class="card"><a><img></a><p>the headline</p></div>
         parent = a.getparent()
         if parent is not None and _repeated(parent) and len({x.get("href") for x in parent.iter("a")}) == 1:
-            text = DATE_RE.sub("", normalize_text(parent.text_content())).strip()
+            text = DATE_RE.sub("", normalize_text(element_text(parent))).strip()
     return text
 
 
@@ -174,7 +175,7 @@ def _item_text(a: Any) -> str:
     parts = [a.tail or ""]
     for sib in (a.getprevious(), a.getnext()):
         if sib is not None and isinstance(sib.tag, str) and sib.tag != "a":
-            parts.append(sib.text_content())
+            parts.append(element_text(sib))
     el = a
     for _ in range(ITEM_DEPTH):
         parent = el.getparent()
@@ -185,7 +186,7 @@ def _item_text(a: Any) -> str:
             break
         el = parent
     if el is not a:
-        parts.append(el.text_content())
+        parts.append(element_text(el))
     return " ".join(parts)
 
 
@@ -222,7 +223,7 @@ def _box(a: Any, block: Any) -> bool:
             continue
         if not (h.tag[0] == "h" and h.tag[1:].isdigit()) and not _BOX_TITLE_CLASS_RE.search(_hints(h)):
             continue
-        text = normalize_text(h.text_content())
+        text = normalize_text(element_text(h))
         if text and len(text) <= _BOX_TITLE_MAX:
             return bool(_BOX_TITLE_RE.search(text))
     return False

@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newscrawler.discovery.links import base_url
 from newscrawler.extraction.text import compact, normalize_text
+from newscrawler.extraction.tree import element_text
 
 __all__ = ["NEXT_WORDS", "next_page_url", "script_pager"]
 
@@ -52,7 +53,7 @@ _STEM_PAGE_RE = re.compile(r"^(?P<stem>.+?)_(?P<n>\d+)$")
 
 
 def _link_text(a: Any) -> str:
-    text = normalize_text(a.text_content())
+    text = normalize_text(element_text(a))
     if not text:
         text = normalize_text(a.get("title") or "")
     if not text:
@@ -82,7 +83,7 @@ def _is_next(a: Any) -> bool:
 
 
 def _number(el: Any) -> int | None:
-    text = compact(normalize_text(el.text_content())).strip("[]【】()（）第页")
+    text = compact(normalize_text(element_text(el))).strip("[]【】()（）第页")
     if text.isdigit() and 0 < int(text) < _MAX_PAGE_NUMBER:
         return int(text)
     return None

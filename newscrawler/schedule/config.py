@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newscrawler.schedule.nodes import Node, parse_node, remote_settings
 from newscrawler.schedule.timing import CronExpression, ScheduleError, parse_interval
 
 
@@ -61,6 +62,8 @@ class Schedule:
     args: list[str]
     timezone: tzinfo | None
     jobs: list[Job]
+    #: scrapyd nodes ([[node]]): runs are dispatched to them instead of local processes
+    nodes: list[Node] = field(default_factory=list)
 
 
 _DEFAULT_KEYS = {"output_dir", "log_dir", "args", "timezone"}
@@ -141,9 +144,9 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
     def fail(message: str) -> ScheduleError:
         return ScheduleError(f"{path}: {message}")
 
-    unknown = sorted(set(data) - {"defaults", "job"})
+    unknown = sorted(set(data) - {"defaults", "job", "node"})
     if unknown:
-        raise fail(f"unknown table(s) {', '.join(unknown)}: use [defaults] and [[job]]")
+        raise fail(f"unknown table(s) {', '.join(unknown)}: use [defaults], [[job]] and [[node]]")
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         raise fail("defaults must be a table ([defaults])")
@@ -168,6 +171,17 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
             raise ScheduleError('no jobs: add at least one [[job]] with portal = "NAME" and every = "30m"')
         portals = list(known_portals) if known_portals is not None else _known_portals()
         jobs = [_parse_job(raw, i, base, portals) for i, raw in enumerate(raw_jobs, 1)]
+        raw_nodes = data.get("node", [])
+        if not isinstance(raw_nodes, list):
+            raise ScheduleError("nodes are [[node]] tables")
+        nodes = [parse_node(raw, i) for i, raw in enumerate(raw_nodes, 1)]
+        if len({node.name for node in nodes}) != len(nodes):
+            raise ScheduleError('two nodes have the same name: give one of them name = "..."')
+        for number, job in enumerate(jobs if nodes else [], 1):
+            try:
+                remote_settings([*args, *job.args], job.mirror, job.offline)
+            except ScheduleError as exc:
+                raise ScheduleError(f"job {number} ({job.name}): {exc}") from None
     except ScheduleError as exc:
         raise fail(str(exc)) from None
     seen: set[str] = set()
@@ -182,4 +196,5 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
         args=args,
         timezone=zone,
         jobs=jobs,
+        nodes=nodes,
     )

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from newscrawler.schedule.config import Job, Schedule
+from newscrawler.schedule.nodes import NodeDown, NodePool, RemoteRun, remote_settings
 from newscrawler.schedule.timing import local_zone
 
 logger = logging.getLogger("newscrawler.schedule")
@@ -60,7 +61,7 @@ class Run:
     job: Job
     run_id: str
     started: datetime
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | RemoteRun
     part: Path
     output: Path
     summary_file: Path
@@ -111,6 +112,7 @@ class Scheduler:
         self.python = python
         self.clock = clock
         self.after_run = list(after_run)
+        self.pool = NodePool(schedule.nodes) if schedule.nodes else None
         self.states = [_JobState(job) for job in schedule.jobs]
         self.started_runs = 0
         self.failed_runs = 0
@@ -194,23 +196,19 @@ class Scheduler:
         part = output.with_suffix(".jsonl.part")
         summary_file = output.with_suffix(".summary.json")
         self.started_runs += 1
+        process: subprocess.Popen[bytes] | RemoteRun
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             log_path.parent.mkdir(parents=True, exist_ok=True)
-            cmd = self.command(job, part, summary_file)
-            env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
-            with log_path.open("ab") as log:
-                process = subprocess.Popen(
-                    cmd,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env=env,
-                    # its own session: a Ctrl-C in the terminal reaches only the scheduler, which
-                    # forwards exactly one SIGINT (a second one would make Scrapy stop uncleanly)
-                    start_new_session=True,
-                )
-        except OSError as exc:
+            if self.pool is not None:
+                settings = remote_settings([*self.schedule.args, *job.args], job.mirror, job.offline)
+                jobid = f"{job.name}-{run_id}"
+                process = RemoteRun(self.pool, job.portal, settings, jobid, part, log_path, summary_file)
+                where = f"on node {process.node.node.name} (job {jobid})"
+            else:
+                process = self._spawn(job, part, summary_file, log_path)
+                where = f"(pid {process.pid})"
+        except (OSError, NodeDown) as exc:
             logger.error("job %s: run %s could not start: %s", job.name, run_id, exc)
             self.failed_runs += 1
             self._record(
@@ -218,7 +216,22 @@ class Scheduler:
             )
             return
         state.run = Run(job, run_id, started, process, part, output, summary_file, log_path)
-        logger.info("job %s: run %s started (pid %d), log %s", job.name, run_id, process.pid, log_path)
+        logger.info("job %s: run %s started %s, log %s", job.name, run_id, where, log_path)
+
+    def _spawn(self, job: Job, part: Path, summary_file: Path, log_path: Path) -> subprocess.Popen[bytes]:
+        cmd = self.command(job, part, summary_file)
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
+        with log_path.open("ab") as log:
+            return subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                # its own session: a Ctrl-C in the terminal reaches only the scheduler, which
+                # forwards exactly one SIGINT (a second one would make Scrapy stop uncleanly)
+                start_new_session=True,
+            )
 
     def _finish(self, state: _JobState, returncode: int) -> None:
         run = state.run
@@ -231,6 +244,8 @@ class Scheduler:
             run.summary_file.unlink()
         except (OSError, ValueError):
             summary = None
+        if isinstance(run.process, RemoteRun):  # the node that ran it, and every node it was sent to
+            summary = {**(summary or {}), "node": run.process.node.node.name, "nodes": run.process.nodes}
         output: Path | None = None
         if run.part.exists():
             if returncode != 0 and run.part.stat().st_size == 0:
@@ -269,7 +284,7 @@ class Scheduler:
             value = summary.get(key)
             return sum(value.values()) if isinstance(value, dict) else value
 
-        line = {
+        line: dict[str, Any] = {
             "job": job.name,
             "portal": job.portal,
             "run_id": run_id,
@@ -286,10 +301,13 @@ class Scheduler:
             "dropped": total("dropped"),
             "retries": summary.get("retries"),
             "store": summary.get("store"),
+            "node": summary.get("node"),
             "output": str(output) if output else None,
             "log": str(log_path),
             "error": error,
         }
+        if "nodes" in summary:
+            line["nodes"] = summary["nodes"]
         runs_file = self.schedule.output_dir / RUNS_FILE
         try:  # one line in O_APPEND mode: whole, even with several writers
             runs_file.parent.mkdir(parents=True, exist_ok=True)

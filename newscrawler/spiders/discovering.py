@@ -27,7 +27,7 @@ from newscrawler.discovery import is_article_url, non_article_url_reason
 from newscrawler.discovery.feeds import feed_links, older_than, parse_listing, parse_since, robots_sitemaps
 from newscrawler.discovery.links import Link, base_url, list_links, parse_list_date, url_shape
 from newscrawler.discovery.pagination import next_page_url
-from newscrawler.extraction.page import parse_html
+from newscrawler.extraction.tree import parse_html
 from newscrawler.incremental import ARTICLE, LIST_PAGE, NEXT_LIST_PAGE
 from newscrawler.seen import is_persistent, seen_store
 
@@ -147,7 +147,7 @@ class DiscoveryMixin:
     # -- home ------------------------------------------------------------------------------
     def discover_on_home(self, response: TextResponse) -> Iterator[Request]:
         """Generic mode: the home page's headlines (for later) and its feeds."""
-        root = parse_html(response.text, response.url)
+        root = parse_html(response.text)
         main, other, _ = list_links(root, response.url, self.portal_def.owns_url, self._pattern)
         self._home_links = main + other
         for feed in feed_links(root, base_url(root, response.url)):
@@ -233,7 +233,7 @@ class DiscoveryMixin:
         """A list page read by its structure: its list's articles now (credited to the section),
         side-box headlines that look like articles at idle, then the next page unless this page
         repeats an earlier one, is the last, or (``--since``) lists only older items."""
-        root = parse_html(response.text, response.url)
+        root = parse_html(response.text)
         main, other, paths = list_links(
             root, response.url, self.portal_def.owns_url, self._pattern, prefer_paths=main_paths
         )
