@@ -9,6 +9,7 @@ article again."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 import sys
@@ -173,3 +174,33 @@ def test_a_named_portal_reads_the_sitemaps_and_feeds_of_its_definition(tmp_path:
     expected = listed - {HOME, HOME + "bd/"}
     assert len(expected) == 10
     assert sorted(r["url"] for r in read_jsonl(out)) == sorted(expected)
+
+
+def test_a_home_page_without_navigation_is_crawled_as_its_own_list(tmp_path: Path) -> None:
+    """No section in the navigation: the home page's main list is the list (URLs of no known
+    shape), its links are fetched and the pages judged."""
+    mirror = load_json(MIRROR / "mirror.json")
+    entries = {e["url"]: e for e in mirror["entries"]}
+    picks = [u for u in EXPECTED["exported"] if "/zw/item/" in u][:3]
+    items = "".join(
+        f'<li><a href="{u}">{EXPECTED["articles"][u]["title"]}</a> <span>2026-11-2{i}</span></li>'
+        for i, u in enumerate(picks)
+    )
+    home = f"<html><head><title>青川</title></head><body><ul class='l'>{items}</ul></body></html>"
+    (tmp_path / "home.html").write_text(home, encoding="utf-8")
+    new_entries = [
+        {"url": HOME, "file": "home.html", "status": 200, "headers": {"Content-Type": "text/html"}}
+    ]
+    for url in picks:
+        target = tmp_path / entries[url]["file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((MIRROR / entries[url]["file"]).read_bytes())
+        new_entries.append({**entries[url]})
+    (tmp_path / "mirror.json").write_text(
+        json.dumps({"portal": None, "home_url": HOME, "entries": new_entries}), encoding="utf-8"
+    )
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("crawl", "--url", HOME, "--mirror", str(tmp_path), "-O", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(r["url"] for r in read_jsonl(out)) == sorted(picks)
+    assert "no sections found" in proc.stderr

@@ -145,10 +145,17 @@ class DiscoveryMixin:
         return pending
 
     # -- home ------------------------------------------------------------------------------
-    def discover_on_home(self, response: TextResponse) -> Iterator[Request]:
-        """Generic mode: the home page's headlines (for later) and its feeds."""
+    def discover_on_home(self, response: TextResponse, sections_found: bool = True) -> Iterator[Request]:
+        """Generic mode: the home page's headlines (for later) and its feeds. Without sections,
+        the home page is the only list: its main list's links are candidates whatever their URLs
+        look like."""
         root = parse_html(response.text)
         main, other, _ = list_links(root, response.url, self.portal_def.owns_url, self._pattern)
+        if not sections_found:
+            logger.warning("no sections found in the navigation of %s: crawling its own lists", response.url)
+            for link in main:
+                self.defer(link.url)
+            main = []
         self._home_links = main + other
         for feed in feed_links(root, base_url(root, response.url)):
             if self.portal_def.owns_url(feed):

@@ -140,11 +140,12 @@ class PortalSpider(DiscoveryMixin, Spider):
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         self._inc("pages/home")
-        yield from self._section_requests(response)
+        sections = list(self._section_requests(response))
+        yield from sections
         if self.generic and isinstance(response, TextResponse):
             # a home page lists articles too: fetch those that no section lists, at the end, so
             # that an article's section is the section that lists it
-            yield from self.discover_on_home(response)
+            yield from self.discover_on_home(response, bool(sections))
 
     def home_failed(self, failure: Failure) -> Iterator[Request]:
         self.request_failed(failure)
