@@ -147,9 +147,18 @@ def _repeated(el: Any) -> bool:
     return sum(1 for sib in parent if isinstance(sib.tag, str) and _sig(sib) == sig) >= 2
 
 
-def _block(a: Any) -> Any:
+def _block(a: Any, repeated: dict[Any, bool]) -> Any:
+    """The block holding the link's list: its nearest div/table/section... ancestor that is not
+    one of several same-shaped siblings. ``repeated`` memoises :func:`_repeated` for the page
+    (every link of a 40-item list asks about the same ancestors)."""
     for el in a.iterancestors():
-        if el.tag in _BLOCK_TAGS and (el.tag == "body" or not _repeated(el)):
+        if el.tag not in _BLOCK_TAGS:
+            continue
+        if el.tag == "body":
+            return el
+        if el not in repeated:
+            repeated[el] = _repeated(el)
+        if not repeated[el]:
             return el
     return None
 
@@ -249,6 +258,7 @@ def link_groups(root: Any, url: str, owns_url: Any, is_article_url: Any) -> list
     base = base_url(root, url)
     groups: dict[tuple[str, int], LinkGroup] = {}
     seen: dict[tuple[str, int], dict[str, int]] = {}
+    repeated: dict[Any, bool] = {}
     for order, a in enumerate(root.iter("a")):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#") or _BAD_SCHEME_RE.match(href):
@@ -256,7 +266,7 @@ def link_groups(root: Any, url: str, owns_url: Any, is_article_url: Any) -> list
         link_url = urljoin(base, href).split("#", 1)[0]
         if urlsplit(link_url).scheme not in ("http", "https") or not owns_url(link_url):
             continue
-        block = _block(a)
+        block = _block(a, repeated)
         if block is None:
             continue
         key = (_path(a, block), id(block))
