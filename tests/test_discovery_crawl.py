@@ -179,28 +179,69 @@ def test_a_named_portal_reads_the_sitemaps_and_feeds_of_its_definition(tmp_path:
 def test_a_home_page_without_navigation_is_crawled_as_its_own_list(tmp_path: Path) -> None:
     """No section in the navigation: the home page's main list is the list (URLs of no known
     shape), its links are fetched and the pages judged."""
-    mirror = load_json(MIRROR / "mirror.json")
-    entries = {e["url"]: e for e in mirror["entries"]}
     picks = [u for u in EXPECTED["exported"] if "/zw/item/" in u][:3]
     items = "".join(
         f'<li><a href="{u}">{EXPECTED["articles"][u]["title"]}</a> <span>2026-11-2{i}</span></li>'
         for i, u in enumerate(picks)
     )
-    home = f"<html><head><title>青川</title></head><body><ul class='l'>{items}</ul></body></html>"
-    (tmp_path / "home.html").write_text(home, encoding="utf-8")
-    new_entries = [
-        {"url": HOME, "file": "home.html", "status": 200, "headers": {"Content-Type": "text/html"}}
-    ]
-    for url in picks:
-        target = tmp_path / entries[url]["file"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes((MIRROR / entries[url]["file"]).read_bytes())
-        new_entries.append({**entries[url]})
-    (tmp_path / "mirror.json").write_text(
-        json.dumps({"portal": None, "home_url": HOME, "entries": new_entries}), encoding="utf-8"
+    _mini_mirror(
+        tmp_path,
+        {HOME: f"<html><head><title>青川</title></head><body><ul class='l'>{items}</ul></body></html>"},
+        picks,
     )
     out = tmp_path / "out.jsonl"
     proc = run_cli("crawl", "--url", HOME, "--mirror", str(tmp_path), "-O", str(out))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert sorted(r["url"] for r in read_jsonl(out)) == sorted(picks)
     assert "no sections found" in proc.stderr
+
+
+def _mini_mirror(root: Path, pages: dict[str, str], articles: list[str]) -> None:
+    """A loopback mirror of HTML ``pages`` (url -> html) and some generic_portal2 articles."""
+    entries = {e["url"]: e for e in load_json(MIRROR / "mirror.json")["entries"]}
+    out = []
+    for i, (url, html_text) in enumerate(pages.items()):
+        (root / f"p{i}.html").write_text(html_text, encoding="utf-8")
+        out.append(
+            {"url": url, "file": f"p{i}.html", "status": 200, "headers": {"Content-Type": "text/html"}}
+        )
+    for url in articles:
+        target = root / entries[url]["file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((MIRROR / entries[url]["file"]).read_bytes())
+        out.append(entries[url])
+    (root / "mirror.json").write_text(
+        json.dumps({"portal": None, "home_url": HOME, "entries": out}), encoding="utf-8"
+    )
+
+
+def test_pagination_stops_on_a_page_that_repeats_the_previous_one(tmp_path: Path) -> None:
+    picks = [u for u in EXPECTED["exported"] if "/zw/item/" in u][:3]
+
+    def items(urls: list[str]) -> str:
+        return "".join(
+            f'<li><a href="{u}">{EXPECTED["articles"][u]["title"]}</a> 2026-11-20</li>' for u in urls
+        )
+
+    def page(urls: list[str], n: int) -> str:
+        return f'<html><body><ul class="l">{items(urls)}</ul><a href="?page={n + 1}">下一页</a></body></html>'
+
+    nav = '<html><body><div class="nav"><a href="/yw/">要闻</a><a href="/sz/">时政</a></div></body></html>'
+    _mini_mirror(
+        tmp_path,
+        {
+            HOME: nav,
+            HOME + "yw/": page(picks[:2], 1),
+            HOME + "yw/?page=2": page(picks[2:], 2),
+            HOME + "yw/?page=3": page(picks[2:], 3),  # the CMS serves the last page again
+            HOME + "yw/?page=4": page(picks[2:], 4),
+        },
+        picks,
+    )
+    out = tmp_path / "out.jsonl"
+    proc = run_cli("crawl", "--url", HOME, "--mirror", str(tmp_path), "-O", str(out), "--log-level", "DEBUG")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(r["url"] for r in read_jsonl(out)) == sorted(picks)
+    fetched = {url for _, url in CRAWLED_RE.findall(proc.stderr)}
+    assert HOME + "yw/?page=3" in fetched and HOME + "yw/?page=4" not in fetched
+    assert _stat(proc.stderr, "pagination/repeated_page") == 1
