@@ -54,6 +54,13 @@ def _stat(log: str, name: str) -> int:
     return int(m.group(1)) if m else 0
 
 
+def test_the_fixture_is_built_from_its_script() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(MIRROR / "build.py"), "--check"], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_no_article_url_matches_a_known_pattern() -> None:
     """The portal is what the issue describes: the URL catalogue alone would find nothing."""
     portal = generic_portal(HOME)
