@@ -18,6 +18,8 @@ from newscrawler.errors import RunError, UserError
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+#: ``newscrawler extract``: the page is not an article the crawl would export (nothing printed)
+EXIT_NOT_ARTICLE = 3
 
 
 def _project_root() -> Path:
@@ -210,15 +212,23 @@ def _read_page(path: str) -> bytes:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from newscrawler.offline import extract_record
+    from newscrawler.offline import extract_with_verdict
     from newscrawler.steps import Rejected
 
     body = _read_page(args.page)
     try:
-        record = extract_record(body, args.url, _portal_for(args.portal, args.url))
+        record, verdict = extract_with_verdict(body, args.url, _portal_for(args.portal, args.url))
     except Rejected as exc:
         print(f"error: {args.page}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_NOT_ARTICLE if exc.reason == "non_article" else EXIT_FAILED
+    if verdict is not None:
+        print(
+            f"{args.page}: not an article ({verdict}): the crawl does not export this page"
+            + ("" if args.force else "; --force prints its record anyway"),
+            file=sys.stderr,
+        )
+        if not args.force:
+            return EXIT_NOT_ARTICLE
     print(json.dumps(record, ensure_ascii=False, indent=None if args.compact else 2))
     return 0
 
@@ -245,10 +255,10 @@ def _manifest_entry(raw: bytes, number: int) -> tuple[dict[str, Any] | None, str
 
 
 def cmd_extract_batch(args: argparse.Namespace) -> int:
-    """One JSON line per manifest line, in order: the record, or ``{"id", "error"}``. A page
-    that fails is its own error line; unusable manifest lines are also summed up on stderr
-    (one line) and make the exit status 2."""
-    from newscrawler.offline import extract_record
+    """One JSON line per manifest line, in order: the record (with a ``verdict`` when the crawl
+    would not export the page), or ``{"id", "error"}``. A page that fails is its own error line;
+    unusable manifest lines are also summed up on stderr (one line) and make the exit status 2."""
+    from newscrawler.offline import extract_with_verdict
 
     try:
         data = Path(args.manifest).read_bytes()
@@ -278,8 +288,11 @@ def cmd_extract_batch(args: argparse.Namespace) -> int:
         assert entry is not None
         try:
             url = entry.get("url")
-            record = extract_record(_read_page(entry["path"]), url, _portal_for(entry.get("portal"), url))
+            page = _read_page(entry["path"])
+            record, verdict = extract_with_verdict(page, url, _portal_for(entry.get("portal"), url))
             result = {"id": entry["id"], **record}
+            if verdict is not None:  # (the crawl would not export it; scored all the same)
+                result["verdict"] = f"not an article ({verdict})"
         except Exception as exc:  # one bad page must not stop the batch
             result = {"id": entry["id"], "error": f"{type(exc).__name__}: {exc}"}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
@@ -346,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="the page's URL (picks the portal; fills url fields)")
     extract.add_argument("--portal", help="use this portal's definition")
     extract.add_argument("--compact", action="store_true", help="one line of JSON")
+    extract.add_argument(
+        "--force", action="store_true", help="print the record of a page the crawl would refuse as no article"
+    )
     extract.set_defaults(func=cmd_extract)
 
     batch = sub.add_parser("extract-batch", help="extract every page of a {id, path, url} JSONL manifest")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -18,6 +17,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newscrawler import steps
 from newscrawler.dedupe.store import BaseStore, Match, SeenStore
+from newscrawler.record import Article
 from newscrawler.seen import seen_store
 
 logger = logging.getLogger(__name__)
@@ -36,8 +36,8 @@ class _StatsMixin:
 class CleanPipeline:
     """Blocks of every page → body, images, authors, original title (:func:`steps.clean`)."""
 
-    def process_item(self, item: Any) -> dict[str, Any]:
-        return steps.clean(dict(ItemAdapter(item).items()))
+    def process_item(self, item: Article) -> Article:
+        return steps.clean(item)
 
 
 class ValidatePipeline(_StatsMixin):
@@ -49,7 +49,7 @@ class ValidatePipeline(_StatsMixin):
         pipe.crawler = crawler
         return pipe
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         try:
             return steps.validate(item)
         except steps.Rejected as exc:
@@ -60,7 +60,7 @@ class ValidatePipeline(_StatsMixin):
 class FingerprintPipeline:
     """canonical_url, content_hash, simhash (:func:`steps.fingerprint`)."""
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         return steps.fingerprint(item)
 
 
@@ -93,11 +93,11 @@ class DedupePipeline(_StatsMixin):
         crawler.signals.connect(pipe.item_left, signal=signals.item_error)
         return pipe
 
-    def _pending_match(self, item: dict[str, Any]) -> Match | None:
+    def _pending_match(self, item: Article) -> Match | None:
         pending = self._pending_urls.get(item["canonical_url"])
         if pending is not None:
             return Match("url", pending["url"], pending["portal"], 1.0)
-        fingerprint = item.get("_fingerprint")
+        fingerprint = item.fingerprint
         if fingerprint is not None and not BaseStore.content_matchable(fingerprint):
             return None  # a stub body ("视频"): matched by URL only, as in the store
         first = self._pending_hashes.get(item["content_hash"])
@@ -105,8 +105,8 @@ class DedupePipeline(_StatsMixin):
             return Match("content", first, item.get("portal") or "", 1.0)
         return None
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        fingerprint = item.get("_fingerprint")
+    def process_item(self, item: Article) -> Article:
+        fingerprint = item.fingerprint
         canon = item["canonical_url"]
         match = self._pending_match(item) or self.store.find_duplicate(
             canon, item["body"], fingerprint=fingerprint
@@ -135,7 +135,7 @@ class DedupePipeline(_StatsMixin):
         return item
 
     def _settle(self, item: Any, export: bool) -> None:
-        if not isinstance(item, dict) or "canonical_url" not in item:
+        if not isinstance(item, Article) or item.canonical_url is None:
             return
         entry = self._pending_urls.pop(item["canonical_url"], None)
         if entry is None:
@@ -165,7 +165,7 @@ class LimitPipeline(_StatsMixin):
         pipe.crawler = crawler
         return pipe
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         if self.limit <= 0:
             return item
         if self.exported >= self.limit:
@@ -180,5 +180,5 @@ class LimitPipeline(_StatsMixin):
 class FinalizePipeline:
     """Every field of the record, in export order, with ``crawled_at``; nothing else."""
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         return steps.finalize(item)

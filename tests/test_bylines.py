@@ -125,6 +125,8 @@ def test_parse_info_line_forms() -> None:
         ("图为会议现场。 记者 李四/摄", ("图为会议现场。", "李四")),
         ("图为会议现场。新华社发（王五 摄）", ("图为会议现场。", "王五")),
         ("图为会场。 张三 李四 摄", ("图为会场。", "张三、李四")),
+        ("图为会场。摄影：王五", ("图为会场。", "王五")),
+        ("图为会场。图/赵六", ("图为会场。", "赵六")),
         ("这是一张照片", ("这是一张照片", None)),
         ("我们都在拍摄", ("我们都在拍摄", None)),
     ],
@@ -177,6 +179,10 @@ def _names(authors: list[dict[str, str]]) -> list[str]:
         # first paragraph
         ("本报记者刘七发自上海", ["刘七"]),
         ("记者 孙华 通讯员 吴兵", ["孙华", "吴兵"]),
+        # two names run together; a compound surname is one name
+        ("记者张三李四", ["张三", "李四"]),
+        ("记者 欧阳明月", ["欧阳明月"]),
+        ("记者 阿依古丽·买买提 王丽丽", ["阿依古丽·买买提", "王丽丽"]),
     ],
 )
 def test_byline_families(text: str, names: list[str]) -> None:
@@ -190,6 +196,7 @@ def test_byline_families(text: str, names: list[str]) -> None:
         ("实现多赢共赢。（钟才文）", "实现多赢共赢。", ["钟才文"]),
         ("（王之言 高孜然）", "", ["王之言", "高孜然"]),
         ("他们说：“好。”（欧阳明月）", "他们说：“好。”", ["欧阳明月"]),
+        ("记者到达现场。（王帆 上海报道）", "记者到达现场。", ["王帆"]),
         # not names
         ("实现多赢。（全文完）", "实现多赢。（全文完）", []),
         ("实现多赢。（新华社）", "实现多赢。（新华社）", []),
@@ -211,3 +218,12 @@ def test_bare_names_need_their_slot() -> None:
         {"name": "杨吉", "role": "reporter"},
     ]
     assert parse_byline("大会堂", bare_role="reporter") == []  # no surname
+
+
+def test_photographers_are_people_among_credits() -> None:
+    from newscrawler.extraction.bylines import photographers
+
+    assert photographers(["张三、李四", "新华社", "网络", "视觉中国", "张三"]) == [
+        {"name": "张三", "role": "photographer"},
+        {"name": "李四", "role": "photographer"},
+    ]

@@ -20,6 +20,8 @@ from newscrawler.extraction.infoline import parse_info_line, source_beside_time
         ("本文来源于 国家气象局 2024-05-11 09:36:26", "国家气象局", None, []),
         ("（本文来源：长白日报 作者：华岭大学经济学院教授、研究员王明远）", "长白日报", None, ["王明远"]),
         ("（来源：人民日报）", "人民日报", None, []),
+        ("（摘自《华岭日报》）", "《华岭日报》", None, []),
+        ("本文转自华岭新闻网", "华岭新闻网", None, []),
         # what is not a person
         ("2024年05月16日 17:02 作者：新京报", "新京报", None, []),
         ("作者：网络整理", None, None, []),
@@ -33,6 +35,12 @@ from newscrawler.extraction.infoline import parse_info_line, source_beside_time
         ("[责任编辑：杜智 PX209]", None, "杜智", []),
         ("责任编辑：张三_NB1234", None, "张三", []),
         ("责编：李四 PK123", None, "李四", []),
+        ("编辑 周褶褶 ｜ 排版 魏蔚", None, "周褶褶", []),  # a space after the label
+        ("[责任编辑 杜智]", None, "杜智", []),
+        ("编辑/张三", None, "张三", []),
+        ("编辑部 地址：华岭市", None, None, []),
+        ("美编 王五", None, None, []),
+        ("posted @ 2024-05-09 14:45 好看的hk 阅读(430) 编辑 收藏 举报", None, None, []),
         ("2024-05-13 12:03:10 作者：曹磊 来源:东方网 选稿：曾炟", "东方网", "曾炟", ["曹磊"]),
     ],
 )
@@ -55,7 +63,16 @@ def test_info_line_families(line: str, source: str | None, editor: str | None, n
         ("长白日报 2024-05-13 06:16 发布于北京 长白日报官方账号 + 关注", None, "长白日报", None),
         ("管不饿 关注 2024-05-08 23:23", None, None, "管不饿"),
         ("私~川流 2017-09-30 21:38:07", None, None, "私~川流"),
+        # [ 张三 ] / 【新华社】 beside the time
+        ("2024-05-20 10:15 [ 张三 ]", None, None, "张三"),
+        ("【新华社】2024-05-20 10:15", None, "新华社", None),
+        ("2024-05-20 10:15 [字号 大 中 小]", None, None, None),
         # nothing there
+        ("2024-05-20 10:15 星期一", None, None, None),  # a weekday
+        ("2024-05-20 10:15 广州", None, None, None),  # a place
+        ("2024-05-20 10:15 杭州市", None, None, None),
+        ("首页 > 国内 2024-05-20 10:15", None, None, None),  # a breadcrumb's section
+        ("国内 2024-05-20 10:15", None, None, None),  # a word before the time is not a writer
         ("2024-05-13 13:48", None, None, None),
         ("2024-05-13 06:15 发布于： 北京市", None, None, None),
         ("2024-05-13 13:48 浏览：3", None, None, None),

@@ -145,3 +145,38 @@ def test_headline_in_a_styled_cell_without_h1() -> None:
     assert plain["title"] == "华岭网-新闻中心"
     bold_info = extract_generic(_table_page("", info="<b>2024-05-20 10:15 来源：华岭日报</b>"), None)
     assert bold_info["title"] == "华岭网-新闻中心"
+
+
+def test_lead_byline_without_parentheses() -> None:
+    for lead, names in (
+        ("本报记者刘七发自上海 ", ["刘七"]),
+        ("东方网记者曹磊5月13日报道：", ["曹磊"]),
+        ("记者从市教育局获悉，", []),
+        ("记者近日走访报道，", []),  # 近日走访 has no surname: not a name
+    ):
+        html = page("2024-05-20 10:15").replace("<p>华岭市今年第1批", f"<p>{lead}华岭市今年第1批", 1)
+        assert [a["name"] for a in extract_generic(html, URL)["authors"]] == names, lead
+
+
+def test_publisher_meta_is_a_source() -> None:
+    head = '<meta property="article:publisher" content="华岭日报">'
+    assert extract_generic(page("2024-05-20 10:15", head=head), URL)["source"] == "华岭日报"
+    head = '<meta property="article:publisher" content="https://www.facebook.com/hualing">'
+    assert extract_generic(page("2024-05-20 10:15", head=head), URL)["source"] is None
+
+
+def test_editors_of_several_lines_are_all_kept() -> None:
+    after = "<p>文/栗思</p><p>编辑/倪家宁</p><p>责任编辑：李曦_NN2587</p>"
+    out = extract_generic(page("2024-05-20 10:15 来源：华岭日报", after=after), URL)
+    assert out["editor"] == "倪家宁、李曦"
+    assert "倪家宁" not in [a["name"] for a in out["authors"]]
+
+
+def test_footer_time_past_layout_whitespace() -> None:
+    # a blog's footer time, after many layout-only text nodes (which do not count as distance)
+    spacer = "<div>\n    <span>\n  </span>\n</div>" * 30
+    desc = "posted @ <span>2024-05-09 14:45</span> <a>好看的hk</a> 阅读(430)"
+    footer = f"{spacer}<div class='postDesc'>{desc}</div>"
+    html = page("").replace("</div></body>", f"</div>{footer}</body>")
+    out = extract_generic(html, None)
+    assert (out["published_at"], out["published_at_source"]) == ("2024-05-09T14:45:00+08:00", "page")

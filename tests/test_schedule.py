@@ -440,6 +440,7 @@ def check_no_overlap(runs: list[dict[str, Any]]) -> None:
             assert current["started_at"] >= previous["ended_at"], f"{job}: {current} overlaps {previous}"
 
 
+@pytest.mark.e2e
 def test_two_portals_on_short_intervals_and_a_failing_job(tmp_path: Path, processes: list) -> None:
     # job "real": the jl_cri fixture mirror when it is there, else a generated one
     if (FIXTURE_MIRROR / "mirror.json").is_file():
@@ -519,6 +520,7 @@ mirror = "no-such-mirror"
     assert "job jl_cri_small: slot skipped: run " in stderr
 
 
+@pytest.mark.e2e
 def test_once_runs_every_job_once_and_reports_failure(tmp_path: Path, processes: list) -> None:
     titles = make_mirror(tmp_path / "mirror", "丙", 3)
     schedule = write(
@@ -579,6 +581,7 @@ args = ["-s", "DOWNLOAD_DELAY={delay}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"
     return proc
 
 
+@pytest.mark.e2e
 def test_sigterm_lets_the_running_crawl_finish_cleanly(tmp_path: Path, processes: list) -> None:
     proc = start_slow_crawl(tmp_path, processes, 0.1)
     time.sleep(0.5)
@@ -593,6 +596,7 @@ def test_sigterm_lets_the_running_crawl_finish_cleanly(tmp_path: Path, processes
     assert len(records) == run["articles_exported"] < 30
 
 
+@pytest.mark.e2e
 def test_a_second_signal_ends_the_crawls(tmp_path: Path, processes: list) -> None:
     # every page takes 3 s to answer: a request is always in flight, and a graceful stop waits for it
     proc = start_slow_crawl(tmp_path, processes, 0, latency=3)

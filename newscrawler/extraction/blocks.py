@@ -5,14 +5,18 @@ it is centred and whether it sits in a caption-like element."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
+
+from .boilerplate import CREDIT_END_RE
 from .text import normalize_text
 from .tree import BLOCK_TAGS, hints, tlen
 
-__all__ = ["TextBlock", "collect_blocks", "image_src"]
+__all__ = ["Block", "collect_blocks", "image_src", "is_caption"]
 
 _CAPTION_HINT_RE = re.compile(r"caption|pic|img|image|photo|tupian|\btu\b|picture|figure|desc|zhu")
 _IMG_SKIP_RE = re.compile(
@@ -22,12 +26,21 @@ _IMG_SKIP_RE = re.compile(
 )
 #: the same without re.I, for lower-cased ASCII URLs (nearly all; re.I on this alternation is slow)
 _IMG_SKIP_LOWER_RE = re.compile(_IMG_SKIP_RE.pattern)
+#: A block longer than this (characters) is never an image's caption
+CAPTION_MAX_CHARS = 200
+#: A centred line under an image is its caption up to this length (longer: a paragraph)
+CENTRED_CAPTION_MAX_CHARS = 120
+_SENTENCE_END_RE = re.compile(r"[。！？；）)」”]\s*$|[，、]")
 #: An image with a declared width or height below this (pixels) is an icon or a spacer
 MIN_IMAGE_SIDE = 60
 
 
 @dataclass
-class TextBlock:
+class Block:
+    """One piece of an article body: a paragraph (``text``, ``link``: its link characters) or an
+    image (``src``, ``alt``); ``centered`` and ``captionish`` (inside a caption-like element)
+    help tell an image's caption."""
+
     text: str = ""
     link: int = 0
     src: str | None = None
@@ -57,75 +70,102 @@ def image_src(img: Any, base: str | None) -> str | None:
     return urljoin(base, src) if base else src
 
 
-def collect_blocks(nodes: list[Any], base: str | None) -> list[TextBlock]:
-    out: list[TextBlock] = []
-    buf: list[str] = []
-    # (buf empty => no link characters counted since the last flush: flush() runs only if buf)
-    state = {"link": 0}
-    ctx: list[tuple[bool, bool]] = [(False, False)]
+def _block_context(el: Any, centered: bool, captionish: bool) -> tuple[bool, bool]:
+    """(centred, caption-like) inside block element ``el``, given its parent's."""
+    align = el.get("align")
+    align = align.lower() if align else ""
+    style = el.get("style")
+    style = style.lower().replace(" ", "") if style else ""
+    if el.tag == "center" or align == "center" or "text-align:center" in style:
+        centered = True
+    elif align in ("left", "justify") or "text-align:left" in style or "text-align:justify" in style:
+        centered = False
+    if el.tag == "figcaption" or _CAPTION_HINT_RE.search(hints(el)):
+        captionish = True
+    return centered, captionish
 
-    def flush() -> None:
-        text = normalize_text("".join(buf))
+
+class _Collector:
+    """The running block: text pieces since the last block boundary and their link characters,
+    under a stack of (centred, caption-like) contexts of the open block elements."""
+
+    def __init__(self) -> None:
+        self.out: list[Block] = []
+        self.buf: list[str] = []
+        self.link = 0
+        self.ctx: list[tuple[bool, bool]] = [(False, False)]
+
+    def add(self, text: str | None, in_link: bool) -> None:
         if text:
-            centered, captionish = ctx[-1]
-            out.append(TextBlock(text=text, link=state["link"], centered=centered, captionish=captionish))
-        buf.clear()
-        state["link"] = 0
-
-    def walk(el: Any, in_link: bool) -> None:
-        tag = el.tag
-        if tag.__class__ is not str:
-            tail = el.tail
-            if tail:
-                buf.append(tail)
-            return
-        pushed = False
-        if tag in BLOCK_TAGS:
-            if buf:
-                flush()
-            centered, captionish = ctx[-1]
-            align = el.get("align")
-            align = align.lower() if align else ""
-            style = el.get("style")
-            style = style.lower().replace(" ", "") if style else ""
-            if tag == "center" or align == "center" or "text-align:center" in style:
-                centered = True
-            elif align in ("left", "justify") or "text-align:left" in style or "text-align:justify" in style:
-                centered = False
-            if tag == "figcaption" or _CAPTION_HINT_RE.search(hints(el)):
-                captionish = True
-            ctx.append((centered, captionish))
-            pushed = True
-        if tag == "br":
-            if buf:
-                flush()
-        elif tag == "img":
-            src = image_src(el, base)
-            if src:
-                if buf:
-                    flush()
-                out.append(TextBlock(src=src, alt=normalize_text(el.get("alt") or el.get("title") or "")))
-        else:
-            link_here = in_link or tag == "a"
-            text = el.text
-            if text:
-                buf.append(text)
-                if link_here:
-                    state["link"] += tlen(text)
-            for child in el:
-                walk(child, link_here)
-        if pushed:
-            if buf:
-                flush()
-            ctx.pop()
-        tail = el.tail
-        if tail:
-            buf.append(tail)
+            self.buf.append(text)
             if in_link:
-                state["link"] += tlen(tail)
+                self.link += tlen(text)
 
+    def flush(self) -> None:
+        if self.buf:
+            text = normalize_text("".join(self.buf))
+            if text:
+                centered, captionish = self.ctx[-1]
+                self.out.append(Block(text=text, link=self.link, centered=centered, captionish=captionish))
+            self.buf.clear()
+        self.link = 0
+
+
+def collect_blocks(nodes: list[Any], base: str | None, exclude: Collection[Any] = ()) -> list[Block]:
+    """Text blocks and images of ``nodes`` (and their subtrees, but not of ``exclude``d
+    elements), in document order: a block element or a ``<br>`` ends a block. Iterative (no
+    recursion limit on deeply nested pages)."""
+    c = _Collector()
     for node in nodes:
-        walk(node, False)
-        if buf:
-            flush()
-    return out
+        # per open element: (is a block element, inside a link: its own text's, its tail's)
+        stack: list[tuple[bool, bool, bool]] = []
+        walker = etree.iterwalk(node, events=("start", "end"))
+        for event, el in walker:
+            if event == "start":
+                parent_link = stack[-1][1] if stack else False
+                tag = el.tag
+                if not isinstance(tag, str) or el in exclude:
+                    walker.skip_subtree()
+                    stack.append((False, parent_link, parent_link))
+                    continue
+                is_block = tag in BLOCK_TAGS
+                if is_block:
+                    c.flush()
+                    c.ctx.append(_block_context(el, *c.ctx[-1]))
+                link_here = parent_link or tag == "a"
+                if tag == "br":
+                    c.flush()
+                    walker.skip_subtree()
+                elif tag == "img":
+                    walker.skip_subtree()
+                    src = image_src(el, base)
+                    if src:
+                        c.flush()
+                        c.out.append(
+                            Block(src=src, alt=normalize_text(el.get("alt") or el.get("title") or ""))
+                        )
+                else:
+                    c.add(el.text, link_here)
+                stack.append((is_block, link_here, parent_link))
+                continue
+            is_block, _, tail_link = stack.pop()
+            if is_block:
+                c.flush()
+                c.ctx.pop()
+            c.add(el.tail, tail_link)
+        c.flush()
+    return c.out
+
+
+def is_caption(block: Block) -> bool:
+    """Whether the text block right after an image is its caption: a figcaption/caption-class
+    block, a line starting with 图为/▲, a line ending with a photo credit, or a centred line that
+    reads like a sentence (a centred line without punctuation is more likely a subheading)."""
+    text = block.text
+    if block.is_image or len(text) > CAPTION_MAX_CHARS:
+        return False
+    if block.captionish or text.startswith(("图为", "图：", "图:", "▲", "△", "上图", "下图")):
+        return True
+    if CREDIT_END_RE.search(text):
+        return True
+    return block.centered and len(text) <= CENTRED_CAPTION_MAX_CHARS and bool(_SENTENCE_END_RE.search(text))

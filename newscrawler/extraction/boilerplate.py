@@ -28,6 +28,7 @@ from .text import compact, normalize_text
 
 __all__ = [
     "BOILERPLATE_RULES",
+    "CREDIT_END_RE",
     "CleanResult",
     "boilerplate_reason",
     "clean_paragraphs",
@@ -292,8 +293,9 @@ class CleanResult:
     removed: list[tuple[str, str]] = field(default_factory=list)
 
 
-#: A photo caption ends with its credit: 朱传刚 摄 / （新华社记者 张三 摄） / 新华社发.
-_CREDIT_END_RE = re.compile(r"(?:摄|摄影|供图|[社网]发)\s*[)）]?\s*$")
+#: A photo caption ends with its credit: 朱传刚 摄 / （新华社记者 张三 摄） / 新华社发 / 图片来源：… /
+#: 资料图 (the one credit-ending test of the package: captions and body lines).
+CREDIT_END_RE = re.compile(r"(?:摄|摄影|供图|[社网]发|图片来源[:：].{1,20}|资料图片?)\s*[)）]?\s*$")
 _PUNCT_RE = re.compile(r"[\s\W_]+")
 
 
@@ -340,7 +342,7 @@ def clean_paragraphs(
                 in_disclaimer = True
             result.removed.append((reason, text))
             continue
-        if len(text) <= 300 and _CREDIT_END_RE.search(text) and split_caption_credit(text)[1]:
+        if len(text) <= 300 and CREDIT_END_RE.search(text) and split_caption_credit(text)[1]:
             result.removed.append(("caption", text))
             continue
         kept.append(text)

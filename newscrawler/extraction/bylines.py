@@ -178,6 +178,9 @@ def _parse(text: str) -> tuple[list[Author], int]:
         elif _FILLER_RE.fullmatch(tok):
             pass
         elif is_name(tok):
+            if role is not None and not skipping and _two_names(tok):
+                toks[i : i + 1] = [tok[:2], tok[2:]]  # 张三李四: two names run together
+                continue
             if skipping:
                 pass
             elif role is not None:
@@ -214,6 +217,12 @@ def parse_byline(text: str, bare_role: str | None = None) -> list[Author]:
     return authors
 
 
+def _two_names(token: str) -> bool:
+    """``张三李四``: four characters that read as two two-character names (not one name with a
+    compound surname, 欧阳明月)."""
+    return len(token) == 4 and not is_bare_name(token) and is_bare_name(token[:2]) and is_bare_name(token[2:])
+
+
 #: At most this many names in an unlabelled byline (more is a list of people in the story).
 MAX_BARE_NAMES = 4
 
@@ -222,7 +231,7 @@ def _bare_names(text: str) -> list[str]:
     """The names of ``text`` if it is nothing but one to four bare names, else []."""
     if len(text) > 40:
         return []
-    toks = _tokens(text)
+    toks = [t for t in _tokens(text) if not _FILLER_RE.fullmatch(t)]  # (王帆 上海报道)
     if 1 <= len(toks) <= MAX_BARE_NAMES and all(is_bare_name(t) for t in toks):
         return list(dict.fromkeys(toks))
     return []
@@ -291,7 +300,7 @@ _CAPTION_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
         r"\s*[/／]?\s*(?:摄影|摄)\s*$",
         # （图片来源：网络） 图/张三 供图：xx
-        r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
+        r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|摄影|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
         rf"\s*[（(]?\s*([{CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$",
     )
 )
@@ -336,11 +345,12 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
 
 
 def photographers(credits: Iterable[str]) -> list[Author]:
-    """The people among photo credits (``张三``, ``张三、李四``; an organisation such as ``新华社``
-    or ``网络`` is not one), as authors with role ``photographer``."""
+    """The people among photo credits (``张三``, ``张三、李四``; an organisation such as ``新华社``,
+    ``网络`` or a picture agency such as ``视觉中国`` is not one: a credited name must start with
+    a surname), as authors with role ``photographer``."""
     out: list[Author] = []
     for credit in credits:
         for name in re.split(r"[、，,\s]+", credit):
-            if is_name(name) and all(a["name"] != name for a in out):
+            if is_bare_name(name) and all(a["name"] != name for a in out):
                 out.append({"name": name, "role": "photographer"})
     return out

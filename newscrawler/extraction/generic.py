@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from .blocks import TextBlock, collect_blocks
+from .blocks import collect_blocks, is_caption
 from .boilerplate import _is_disclaimer_heading_normalized, _reason_normalized, clean_paragraphs
 from .bylines import split_caption_credit
 from .dates import reference_time
@@ -38,10 +38,6 @@ _END_MARKER_RE = re.compile(
     r"|为您推荐|精彩推荐|上一篇|下一篇|分享到|网友评论|发表评论|我要评论|纠错|返回搜狐|阅读下一篇|扫一扫)"
 )
 
-#: A block longer than this (characters) is never an image's caption
-CAPTION_MAX_CHARS = 200
-#: A centred line under an image is its caption up to this length (longer: a paragraph)
-CENTRED_CAPTION_MAX_CHARS = 120
 #: A block with a larger share of link text is a link list (related news), not body
 MAX_BLOCK_LINK_SHARE = 0.55
 #: End markers and boilerplate end the body only once this much body (characters) is in
@@ -54,24 +50,6 @@ END_MARKER_SHORT_CHARS = 40
 MAX_STRAY_CHARS = 4
 
 
-def _is_caption_block(block: TextBlock) -> bool:
-    """Whether the text block right after an image is its caption: a figcaption/caption-class
-    block, a line starting with 图为/▲, a line ending with a photo credit, or a centred line that
-    reads like a sentence (a centred line without punctuation is more likely a subheading)."""
-    text = block.text
-    if block.is_image or len(text) > CAPTION_MAX_CHARS:
-        return False
-    if block.captionish or text.startswith(("图为", "图：", "图:", "▲", "△", "上图", "下图")):
-        return True
-    if _CREDIT_END_RE.search(text):
-        return True
-    return block.centered and len(text) <= CENTRED_CAPTION_MAX_CHARS and bool(_SENTENCE_END_RE.search(text))
-
-
-_CREDIT_END_RE = re.compile(r"(?:摄|摄影|供图|[社网]发|图片来源[:：].{1,20}|资料图片?)\s*[)）]?\s*$")
-_SENTENCE_END_RE = re.compile(r"[。！？；）)」”]\s*$|[，、]")
-
-
 def extract_generic(html: str, url: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Extract an article from HTML with no site knowledge (relative times such as ``3小时前``
     count from ``now``, else are not read).
@@ -80,10 +58,12 @@ def extract_generic(html: str, url: str | None = None, now: datetime | None = No
     source, editor, authors, images ([{url, caption, credit}]), body`` (``"\\n"``-joined
     paragraphs).
     """
-    return _extract(parse_html(html), url, now)
+    return extract_generic_tree(parse_html(html), url, now)
 
 
-def _extract(root: Any, url: str | None, now: datetime | None = None) -> dict[str, Any]:
+def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None) -> dict[str, Any]:
+    """:func:`extract_generic` of a page parsed by :func:`~newscrawler.extraction.tree.parse_html`
+    (the tree is cleaned in place)."""
     meta = read_page_meta(root)
     base = url
     for b in root.iter("base"):
@@ -126,7 +106,7 @@ def _extract(root: Any, url: str | None, now: datetime | None = None) -> dict[st
         text = block.text
         if body_chars == 0 and title_el is not None and title and compact(text) == compact(title):
             continue
-        if last_image is not None and _is_caption_block(block):
+        if last_image is not None and is_caption(block):
             caption, credit = split_caption_credit(text)
             last_image["caption"] = caption or last_image["caption"]
             last_image["credit"] = credit
@@ -178,17 +158,9 @@ def extract_generic_bytes(
     """Decode (see :func:`~newscrawler.extraction.decoding.decode_html`) and :func:`extract_generic`;
     the result also carries ``encoding``."""
     text, encoding = decode_html(body, headers)
-    result = extract_generic_decoded(body, text, encoding, url, reference_time(headers))
+    result = extract_generic(text, url, reference_time(headers))
     result["encoding"] = encoding
     return result
-
-
-def extract_generic_decoded(
-    body: bytes, text: str, encoding: str, url: str | None = None, now: datetime | None = None
-) -> dict[str, Any]:
-    """:func:`extract_generic` of ``text``, the page ``body`` decoded as ``encoding`` (by
-    :func:`~newscrawler.extraction.decoding.decode_html`)."""
-    return _extract(parse_html(text), url, now)
 
 
 def iter_paragraph_texts(html: str) -> Iterator[str]:

@@ -40,6 +40,10 @@ class InfoLine:
 _INFO_LABELS: dict[str, str] = {
     "来源": "source",
     "来源于": "source",
+    "转载自": "source",
+    "转自": "source",
+    "摘自": "source",
+    "选自": "source",
     "原创": "source",
     "出所": "source",
     "稿源": "source",
@@ -81,7 +85,10 @@ _INFO_LABELS: dict[str, str] = {
 _INFO_LABEL_RE = re.compile(
     r"(?:文章|稿件|本文|信息|新闻|内容)?"
     r"(?:【|\[)?(" + "|".join(map(re.escape, sorted(_INFO_LABELS, key=len, reverse=True))) + r")"
-    r"(?:】|\])?(?:\s*[:：|｜丨]\s*|(?<=来源于)\s*)"
+    r"(?:】|\])?(?:\s*[:：|｜丨/／]\s*"
+    r"|(?<=来源于)\s*|(?<=转载自)\s*|(?<=转自)\s*|(?<=摘自)\s*|(?<=选自)\s*"
+    # (an editor label may be followed by a space only: 编辑 周褶褶, [责任编辑 杜智])
+    r"|(?<=编辑)\s+(?=[\u3400-\u9fff]{2,4}(?:\s|$|[\]】|｜]))|(?<=责编)\s+(?=[\u3400-\u9fff]{2,4}(?:\s|$|[\]】|｜])))"
 )
 #: A staff code after an editor's name (张三_NB1234, 李四 PK123): not part of the name.
 _STAFF_CODE_RE = re.compile(r"[\s_]*[A-Za-z]{1,4}\d{2,6}$")
@@ -131,6 +138,8 @@ def parse_info_line(text: str) -> InfoLine:
             # several editors (编辑：X 责任编辑：Y) are all kept, staff codes dropped
             name = _value_token(raw_value)
             name = _STAFF_CODE_RE.sub("", name) if name else None
+            if name and UI_WORD_RE.search(name):
+                name = None  # (编辑 收藏 举报: the page's edit and bookmark links)
             if name and name not in editors:
                 editors.append(name)
         elif kind == "time" and info.published is None:
@@ -177,6 +186,8 @@ _PUNCT_RE = re.compile(r"[，。！？：；“”\"!?:;,()（）【】\[\]]")
 _NOT_A_NAME_RE = re.compile(_PUNCT_RE.pattern + r"|\d{2,}|^\d")
 #: Link words between an account name and the time (in the before-time slot).
 _SLOT_FILLERS = frozenset({"于", "发布", "发表于", "发表", "posted", "@"})
+_BRACKETED_RE = re.compile(r"^\s*[\[【]\s*([^\]】\[【]{2,20}?)\s*[\]】]")
+_BRACKETED_END_RE = re.compile(r"[\[【]\s*([^\]】\[【]{2,20}?)\s*[\]】]\s*$")
 #: Longest source or account name read beside the time.
 MAX_SLOT_NAME = 20
 
@@ -189,6 +200,19 @@ def _slot_word(token: str) -> bool:
     if _is_source_name(token):  # (39健康网, 新华社)
         return not _PUNCT_RE.search(token)
     return not _NOT_A_NAME_RE.search(token) and token not in STOP_NAMES
+
+
+#: Not an outlet: a weekday, a place (广州, 杭州市), a person's name.
+_NOT_OUTLET_RE = re.compile(r"^(?:星期|周|週|礼拜)[一二三四五六日天]$|[市省区县州镇乡村]$")
+#: A blogger's handle: a display name with Latin letters, digits or ~ _ - in it (私~川流).
+_HANDLE_RE = re.compile(r"[~_\-A-Za-z0-9]")
+_BREADCRUMB_RE = re.compile(r"[>›»]|当前位置|您的位置")
+
+
+def _outlet_shaped(token: str) -> bool:
+    """A word that can name an outlet or account without an organisation's ending (新浪财经,
+    政能亮): three characters or more, not a weekday, a place or a person's name."""
+    return len(token) >= 3 and not _NOT_OUTLET_RE.search(token) and not is_bare_name(token)
 
 
 def _is_source_name(token: str) -> bool:
@@ -211,13 +235,22 @@ def source_beside_time(
     if title and len(title) >= 4:
         text = text.replace(title, " ")
     before, _, after = text.partition(date_raw)
+    # [ 张三 ] or 【新华社】 right beside the time
+    for m in (_BRACKETED_RE.match(after), _BRACKETED_END_RE.search(before)):
+        word = m.group(1).strip() if m else ""
+        if is_bare_name(word):
+            return None, {"name": word, "role": "author"}
+        if _is_source_name(word):
+            return word, None
     after_toks = [
         t for t in _SLOT_SEP_RE.split(_PLACE_NOTE_RE.sub(" ", after)) if t and t not in _SLOT_FILLERS
     ]
     if after_toks:
         first = _ACCOUNT_SUFFIX_RE.sub("", after_toks[0])
-        if _slot_word(first) and not is_bare_name(first):
+        if _slot_word(first) and (_is_source_name(first) or _outlet_shaped(first)):
             return first, None
+    if _BREADCRUMB_RE.search(before):
+        return None, None  # (首页 > 国内 2024-05-20: a section, not an account)
     before_toks = [t for t in _SLOT_SEP_RE.split(before) if t and t not in _SLOT_FILLERS]
     skipped = False
     while before_toks and UI_WORD_RE.search(before_toks[-1]):
@@ -230,6 +263,6 @@ def source_beside_time(
         return None, None
     if _is_source_name(last):
         return last, None
-    if is_bare_name(last) or not skipped:
-        return None, {"name": last, "role": "author"}
-    return last, None
+    if is_bare_name(last) or (not skipped and _HANDLE_RE.search(last)):
+        return None, {"name": last, "role": "author"}  # (a person, or a blogger's handle)
+    return (last, None) if skipped and _outlet_shaped(last) else (None, None)

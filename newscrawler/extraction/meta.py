@@ -22,6 +22,7 @@ from .boilerplate import CleanResult
 from .bylines import parse_byline, photographers, split_caption_credit, split_trailing_byline
 from .dates import ParsedDate, date_from_url, parse_date, parse_relative, parse_yearless
 from .infoline import InfoLine, parse_info_line, source_beside_time
+from .names import is_bare_name
 from .text import compact, normalize_text
 from .tree import element_text, text_within, tlen
 
@@ -58,6 +59,11 @@ _META_DATE_KEYS = (
 
 
 _DATELINE_RE = re.compile(r"^.{0,40}?(?:电|讯|报道|消息)?\s*[（(]([^()（）]{2,40})[)）]")
+#: A byline opening the first paragraph without parentheses, up to 发自…, a date or …报道.
+_LEAD_BYLINE_RE = re.compile(
+    r"^(?:本报讯\s*)?([\u3400-\u9fff·]{0,12}记者[\s\u3400-\u9fff·、，]{2,20}?)"
+    r"(?=发自|\d{1,2}月\d{1,2}日|[\u3400-\u9fff]{2,6}报道)"
+)
 #: 新华社长春9月14日电 / 中新网北京5月9日电: the agency that filed the story.
 _AGENCY_RE = re.compile(
     r"^([\u4e00-\u9fff]{1,6}(?:社|网|报|台))[\u4e00-\u9fff]{0,12}\d{1,2}月\d{1,2}日(?:电|讯)"
@@ -77,6 +83,8 @@ INFO_SEGMENT_MAX_CHARS = 120
 INFO_SEARCH_MAX_CHARS = 600
 #: Text nodes after the content searched for a footer info line (来源/作者/编辑 labels) ...
 FOOTER_NODES = 40
+#: Closing text nodes of the content read for labelled lines (编辑/X, 责任编辑：Y, 来源：Z)
+CONTENT_CLOSING_NODES = 8
 #: ... a footer line having at most this many characters
 FOOTER_LINE_MAX_CHARS = 120
 #: Wrappers of the title climbed to find the labelled lines after it ...
@@ -242,14 +250,23 @@ def _date_in_segment(
     return parsed, info_text
 
 
-_LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影|时间[:：]|日期[:：]|posted @|发表于")
+_LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影|时间[:：]|日期[:：]|posted @")
+_CAPTION_CREDIT_RE = re.compile(r"(?:摄|摄影|供图)\s*[)）]?\s*$")
 #: A footer line whose date is the publication time (时间：2019-09-24 17:08, posted @ …).
-_TIME_HINT_RE = re.compile(r"时间[:：]|日期[:：]|posted @|发表于|发布于")
+_TIME_HINT_RE = re.compile(r"时间[:：]|日期[:：]|posted @")
 #: A labelled source line closing the body (来源 | 综合抖音黑板报, （本文来源：经济日报 作者：…）).
-_TAIL_SOURCE_RE = re.compile(r"^[（(【\[]?(?:本文|文章|稿件)?来源\s*[:：|｜丨]")
+_TAIL_SOURCE_RE = re.compile(
+    r"^[（(【\[]?(?:本文|文章|稿件)?(?:来源\s*[:：|｜丨]|来源于|转载自|转自|摘自|选自)"
+)
 #: How many closing body paragraphs are read for such a line, and their longest.
 TAIL_PARAGRAPHS = 3
 TAIL_LINE_MAX_CHARS = 160
+
+
+def _join_editors(first: str | None, more: str | None) -> str | None:
+    """Editors of two lines together (``X、Y``), each name once."""
+    names = [n for text in (first, more) if text for n in text.split("、")]
+    return "、".join(dict.fromkeys(names)) or None
 
 
 def _day_only_of(shown: ParsedDate | None, meta_date: ParsedDate | None) -> bool:
@@ -276,15 +293,22 @@ def _same_headings(title_el: Any, title: str) -> list[Any]:
 
 
 def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
-    """Small blocks right after ``node`` that carry 来源/作者/编辑 labels (a footer info line)."""
+    """Small blocks that carry 来源/作者/编辑 labels right after ``node`` (a footer info line) or
+    closing it (the body's reading may have stopped at an earlier 编辑 line)."""
     out: list[str] = []
     seen: set[Any] = set()
     chars = 0
-    for seg in node.xpath(f"following::text()[position() <= {limit}]"):
+    # (text nodes of layout whitespace do not count)
+    closing = node.xpath(
+        f"(descendant::text()[normalize-space()])[position() > last() - {CONTENT_CLOSING_NODES}]"
+    )
+    footer = node.xpath(f"following::text()[normalize-space()][position() <= {limit}]")
+    for idx, seg in enumerate([*closing, *footer]):
         text = str(seg)
-        chars += tlen(text)
-        if chars > INFO_SEARCH_MAX_CHARS:
-            break
+        if idx >= len(closing):  # (in the footer, only so much text is read)
+            chars += tlen(text)
+            if chars > INFO_SEARCH_MAX_CHARS:
+                break
         if not _LABEL_HINT_RE.search(text):
             continue
         owner = seg.getparent()
@@ -296,6 +320,8 @@ def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
             continue
         seen.add(owner)
         block = _info_block_text(owner, limit=FOOTER_LINE_MAX_CHARS)
+        if _CAPTION_CREDIT_RE.search(block):
+            continue  # a photo caption (…新华社记者 张三 摄): its credit is read with the images
         if block and len(block) <= FOOTER_LINE_MAX_CHARS and block not in out:
             out.append(block)
     return out
@@ -404,7 +430,7 @@ def find_metadata(
         if not more.authors:
             more.authors = split_trailing_byline(line)[1]
         info.source = info.source or more.source
-        info.editor = info.editor or more.editor
+        info.editor = _join_editors(info.editor, more.editor)  # (编辑/X … 责任编辑：Y: both)
         for a in more.authors:
             if all(a["name"] != x["name"] for x in info.authors):
                 info.authors.append(a)
@@ -429,6 +455,11 @@ def find_metadata(
                 if agency and "org" not in a:
                     a["org"] = agency.group(1)
             authors.extend(found)
+        else:
+            # a labelled byline opening the text: 本报记者刘七发自上海 / 东方网记者曹磊5月13日报道
+            lead = _LEAD_BYLINE_RE.match(body_paras[0])
+            if lead:
+                authors.extend(a for a in parse_byline(lead.group(1)) if is_bare_name(a["name"]))
     authors.extend(cleaned.authors)
     # photographers credited under the pictures (新华社记者 李梦馨 摄)
     credits = [img["credit"] for img in images if img.get("credit")]
@@ -441,7 +472,9 @@ def find_metadata(
     editor = info.editor
     source = info.source or beside_source
     if source is None:
-        src_meta = meta.metas.get("source") or meta.metas.get("contentsource")
+        publisher = meta.metas.get("article:publisher") or ""
+        publisher = "" if "://" in publisher else publisher  # (often the publisher's social page)
+        src_meta = meta.metas.get("source") or meta.metas.get("contentsource") or publisher
         source = normalize_text(src_meta) or None if src_meta else None
     merged: list[dict[str, str]] = []
     seen: set[str] = set()

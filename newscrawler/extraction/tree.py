@@ -13,6 +13,7 @@ from .text import normalize_text
 
 __all__ = [
     "BLOCK_TAGS",
+    "DROP_TAGS",
     "PUNCT_RE",
     "TITLE_HEADINGS",
     "TITLE_HINTED_TAGS",
@@ -27,10 +28,16 @@ __all__ = [
     "tlen",
 ]
 
-# (collect_ids=False: no xml:id hash table, which nothing here looks up)
-PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False)
+# (collect_ids=False: no xml:id hash table, which nothing here looks up; huge_tree: no depth limit
+# of 256 levels, beyond which libxml2 silently drops the rest of the page)
+PARSER = etree.HTMLParser(
+    remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False, huge_tree=True
+)
+#: Characters lxml refuses in a tree's text (NUL and other C0 controls but tab/newline/CR, and
+#: the two non-characters): a page may hold them; they are dropped before parsing.
+_XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-_DROP_TAGS = (
+DROP_TAGS = (
     "script",
     "style",
     "noscript",
@@ -99,6 +106,7 @@ BAD_HINT_RE = re.compile(
 GOOD_HINT_RE = re.compile(r"article|content|text|main|detail|body|post|zhengwen|trs_editor|news_txt|entry")
 _PLAYER_HINT_RE = re.compile(r"player|vjs-|video|prism-|\bplay-?(?:btn|mask|bar|er)\b|control-?bar", re.I)
 PUNCT_RE = re.compile(r"[，。！？；：、“”]")
+_HIDDEN_RE = re.compile(r"display\s*:\s*none", re.I)
 
 #: A video player's element is dropped unless it wraps real prose: this much text ...
 PLAYER_MAX_CHARS = 200
@@ -168,7 +176,7 @@ def hint_flags(hints: str) -> tuple[bool, bool]:
 def _is_hidden(el: Any) -> bool:
     style = el.get("style")
     # (visibility:hidden is not enough: WeChat articles hide their body until a script runs)
-    return bool(style) and bool(re.search(r"display\s*:\s*none", style, re.I))
+    return bool(style) and "none" in style.lower() and bool(_HIDDEN_RE.search(style))
 
 
 def is_descendant(el: Any, ancestor: Any) -> bool:
@@ -186,15 +194,37 @@ def is_descendant(el: Any, ancestor: Any) -> bool:
 
 
 def parse_html(html: str) -> Any:
+    """The tree of a decoded page: comments and processing instructions dropped, characters
+    that cannot be in a tree removed, never None (an empty or broken page gives an empty body)."""
+    if _XML_INVALID_RE.search(html):
+        html = _XML_INVALID_RE.sub("", html)
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html, count=1)
-    root = None
-    try:
-        root = etree.fromstring(html, parser=PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        root = None
-    if root is None:
-        root = etree.fromstring(f"<html><body>{html or ' '}</body></html>", parser=PARSER)
-    return root
+    for text in (html, f"<html><body>{html}</body></html>"):
+        try:
+            root = etree.fromstring(text, parser=PARSER)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+            continue
+        if root is not None:
+            if _too_deep(PARSER.error_log):
+                # libxml2 stopped at its depth limit and dropped the rest of the page: read it
+                # again without its wrapper elements (their text stays; paragraphs stay)
+                flat = _WRAPPER_TAG_RE.sub("\n", text)
+                root = etree.fromstring(flat, parser=PARSER) if flat.strip() else root
+            return root
+    return etree.fromstring("<html><body></body></html>", parser=PARSER)
+
+
+#: Wrapper elements dropped from a page nested deeper than libxml2 reads (see parse_html)
+_WRAPPER_TAG_RE = re.compile(
+    r"</?(?:div|span|font|section|article|main|center|b|i|u|em|strong|small|big|table|tbody|thead|tfoot"
+    r"|tr|td|th|ul|ol|li|dl|dt|dd|blockquote|label|header|footer|nav|aside|figure)\b[^>]*>",
+    re.I,
+)
+
+
+def _too_deep(error_log: Any) -> bool:
+    """Whether the parse stopped at libxml2's nesting limit (it then drops the rest)."""
+    return any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in error_log)
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -202,6 +232,8 @@ def parse_html(html: str) -> Any:
 
 def _looks_like_player(hints: str) -> bool:
     """Whether lower-cased class/id hints name a video player's element."""
+    if not ("play" in hints or "vjs" in hints or "prism" in hints or "video" in hints):
+        return False  # (the words the pattern needs: a substring test is much cheaper)
     return _PLAYER_HINT_RE.search(hints) is not None
 
 
@@ -218,7 +250,7 @@ def clean_tree(root: Any, title_candidates: list[Any] | None = None) -> Any:
     that :func:`~newscrawler.extraction.title.find_title` considers: ``h1``–``h3``, and
     ``div``/``p``/``span``/``td``/``strong``/``font`` elements whose class or id holds "title".
     """
-    etree.strip_elements(root, *_DROP_TAGS, with_tail=False)
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     body = root.find("body")
     if body is None:
         body = root
@@ -231,6 +263,10 @@ def clean_tree(root: Any, title_candidates: list[Any] | None = None) -> Any:
             if el is not resume_at:
                 continue
             resume_at = None
+        if not el.attrib:  # (most elements: nothing to read)
+            if title_candidates is not None and el.tag in TITLE_HEADINGS:
+                title_candidates.append(el)
+            continue
         el_hints = hints(el)
         doom = _is_hidden(el)
         # a video player's controls (倍速, 高清, 00:00 …), unless it wraps real prose
