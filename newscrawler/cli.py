@@ -380,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--max-runs", type=int, metavar="N", help="start at most N runs in all, then exit")
     schedule.add_argument("--log-level", default="INFO", help="the scheduler's log level (default: INFO)")
     schedule.set_defaults(func=cmd_schedule)
+    from newscrawler.health.command import add_parser as add_health_parser
+
+    add_health_parser(sub)
     return parser
 
 

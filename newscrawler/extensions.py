@@ -11,6 +11,8 @@ from typing import Any, TextIO
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawler.health.collect import format_health, health_summary
+
 STAT = "newscrawler/"
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     if summary.get("store"):
         lines.append(f"  seen-store:        {summary['store']}")
+    lines += format_health(summary.get("health"))
     return "\n".join(lines)
 
 
@@ -84,6 +87,7 @@ class CrawlSummary:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         outputs = [str(uri) for uri in (self.crawler.settings.getdict("FEEDS") or {})]
         summary = summarize(stats, outputs, reason)
+        summary["health"] = health_summary(self.crawler, summary)  # coverage etc. (newscrawler.health)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(STAT + "summary", summary)
         print(format_summary(summary), file=self.stream or sys.stderr, flush=True)

@@ -50,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
 
 SPIDER_MIDDLEWARES = {
     "newscrawler.incremental.IncrementalMiddleware": 950,
+    # before the incremental middleware (higher = nearer the spider): counts known links too
+    "newscrawler.health.collect.ListedLinksMiddleware": 960,
 }
 
 ITEM_PIPELINES = {
@@ -59,11 +61,14 @@ ITEM_PIPELINES = {
     "newscrawler.pipelines.DedupePipeline": 400,
     "newscrawler.pipelines.LimitPipeline": 500,
     "newscrawler.pipelines.FinalizePipeline": 900,
+    "newscrawler.validation.SchemaPipeline": 950,  # the shipped JSON Schema, last before export
 }
 
 EXTENSIONS = {
     "newscrawler.extensions.CrawlSummary": 500,
     "newscrawler.resume.ResumeState": 510,
+    # after CrawlSummary: keeps the summary's run in the health store
+    "newscrawler.health.collect.HealthExtension": 520,
 }
 
 # JSON Lines: UTF-8 without \u escapes, the record's fields in a fixed order.
@@ -95,6 +100,12 @@ MAX_ARTICLES = 0
 
 # Write the end-of-crawl summary as JSON to this file too (the scheduler reads it).
 SUMMARY_FILE = None
+
+# Crawl health (newscrawler.health): "default" keeps each run's figures in health.sqlite3 beside
+# the seen-store (or in its Redis); none with an in-memory seen-store; a path, a redis:// URL, or
+# "off". HEALTH_RUN_ID: the run's id in it (default: the UTC start time, 20261127T011500Z).
+HEALTH_STORE = "default"
+HEALTH_RUN_ID = None
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"

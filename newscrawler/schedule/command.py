@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import IO
 
 from newscrawler.errors import UserError
+from newscrawler.health.command import HealthHook
 from newscrawler.schedule.config import load_schedule
 from newscrawler.schedule.runner import Scheduler, logger
 from newscrawler.schedule.timing import ScheduleError
@@ -46,7 +47,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             logger.warning(
                 "job %s: %s is not a mirror (no mirror.json): runs will fail", job.name, job.mirror
             )
-    scheduler = Scheduler(schedule, once=args.once, max_runs=args.max_runs)
+    # the health check after every run; the hook keeps the runs, not the crawls
+    health = HealthHook(schedule.health, schedule.output_dir)
+    schedule.args = ["-s", "HEALTH_STORE=off", *schedule.args]
+    scheduler = Scheduler(schedule, once=args.once, max_runs=args.max_runs, after_run=[health])
     previous = {sig: signal.signal(sig, scheduler.request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     logger.info(
         "scheduling %d job(s) from %s; output in %s", len(schedule.jobs), schedule.path, schedule.output_dir
@@ -54,5 +58,6 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     try:
         return scheduler.run()
     finally:
+        health.wait()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

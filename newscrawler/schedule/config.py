@@ -32,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newscrawler.schedule.nodes import Node, parse_node, remote_settings
+from newscrawler.health.config import HealthConfig, parse_health_table
 from newscrawler.schedule.timing import CronExpression, ScheduleError, parse_interval
 
 
@@ -64,6 +65,8 @@ class Schedule:
     jobs: list[Job]
     #: scrapyd nodes ([[node]]): runs are dispatched to them instead of local processes
     nodes: list[Node] = field(default_factory=list)
+    #: the [health] table: the check after every run (newscrawler.health)
+    health: HealthConfig = field(default_factory=HealthConfig)
 
 
 _DEFAULT_KEYS = {"output_dir", "log_dir", "args", "timezone"}
@@ -144,9 +147,9 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
     def fail(message: str) -> ScheduleError:
         return ScheduleError(f"{path}: {message}")
 
-    unknown = sorted(set(data) - {"defaults", "job", "node"})
+    unknown = sorted(set(data) - {"defaults", "job", "node", "health"})
     if unknown:
-        raise fail(f"unknown table(s) {', '.join(unknown)}: use [defaults], [[job]] and [[node]]")
+        raise fail(f"unknown table(s) {', '.join(unknown)}: use [defaults], [[job]], [[node]] and [health]")
     defaults = data.get("defaults", {})
     if not isinstance(defaults, dict):
         raise fail("defaults must be a table ([defaults])")
@@ -189,6 +192,10 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
         if job.name in seen:
             raise fail(f'two jobs are named {job.name!r}: give one of them name = "..."')
         seen.add(job.name)
+    try:
+        health = parse_health_table(data.get("health", {}), base)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     return Schedule(
         path=path,
         output_dir=base / defaults.get("output_dir", "data"),
@@ -197,4 +204,5 @@ def load_schedule(path: str | Path, known_portals: Sequence[str] | None = None) 
         timezone=zone,
         jobs=jobs,
         nodes=nodes,
+        health=health,
     )

@@ -302,6 +302,7 @@ class Scheduler:
             "retries": summary.get("retries"),
             "store": summary.get("store"),
             "node": summary.get("node"),
+            "health": summary.get("health"),  # coverage and the other figures of newscrawler.health
             "output": str(output) if output else None,
             "log": str(log_path),
             "error": error,
