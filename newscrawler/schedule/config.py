@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newscrawler.schedule.nodes import Node, parse_node, remote_settings
 from newscrawler.health.config import HealthConfig, parse_health_table
+from newscrawler.schedule.nodes import Node, parse_node, remote_settings
 from newscrawler.schedule.timing import CronExpression, ScheduleError, parse_interval
 
 
