@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -135,12 +136,14 @@ class DedupePipeline(_StatsMixin):
         return item
 
     def _settle(self, item: Any, export: bool) -> None:
-        if not isinstance(item, Article) or item.canonical_url is None:
+        # (an Article when dropped, the exported record dict once scraped)
+        adapter = ItemAdapter(item) if ItemAdapter.is_item(item) else None
+        if adapter is None or adapter.get("canonical_url") is None:
             return
-        entry = self._pending_urls.pop(item["canonical_url"], None)
+        entry = self._pending_urls.pop(adapter["canonical_url"], None)
         if entry is None:
             return
-        self._pending_hashes.pop(item.get("content_hash") or "", None)
+        self._pending_hashes.pop(adapter.get("content_hash") or "", None)
         if export:
             self.store.add(**entry)
 
@@ -180,5 +183,5 @@ class LimitPipeline(_StatsMixin):
 class FinalizePipeline:
     """Every field of the record, in export order, with ``crawled_at``; nothing else."""
 
-    def process_item(self, item: Article) -> Article:
-        return steps.finalize(item)
+    def process_item(self, item: Article) -> dict[str, Any]:
+        return steps.finalize(item).record()
