@@ -146,7 +146,11 @@ def preflight(settings: Any, start_url: str) -> list[Path]:
     value = settings.get("DEDUPE_STORE")
     given_as = "the default store" if value == "default" else "--store"
     check.check_store(store_spec(value), given_as=given_as)
-    if not settings.get("MIRROR_DIR") and not settings.get("MIRROR_PROXY"):
+    if settings.get("SUMMARY_FILE"):
+        check.check_output(str(settings.get("SUMMARY_FILE")), overwrite=True)
+    if settings.get("MIRROR_PROXY"):
+        check.check_proxy(str(settings.get("MIRROR_PROXY")))
+    elif not settings.get("MIRROR_DIR"):
         check.check_reachable(start_url)
     return new_outputs
 

@@ -23,6 +23,7 @@ __all__ = [
     "check_jobdir",
     "check_mirror",
     "check_output",
+    "check_proxy",
     "check_reachable",
     "check_store",
     "check_url",
@@ -185,12 +186,26 @@ def _check_redis_store(spec: str, given_as: str) -> None:
         ) from None
 
 
-def check_reachable(url: str, timeout: float = REACH_TIMEOUT) -> None:
-    """That the host of ``url`` resolves and accepts a TCP connection (unless a proxy is set for
-    it: then the proxy decides)."""
+def check_proxy(url: str) -> None:
+    """That ``MIRROR_PROXY`` is an http URL with a host and port, and something listens there."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise UserError(f"setting MIRROR_PROXY={url!r}: not a valid URL ({exc})") from None
+    if parts.scheme != "http" or not parts.hostname or port is None:
+        raise UserError(f"setting MIRROR_PROXY={url!r}: give the mirror's http://HOST:PORT")
+    check_reachable(url, direct=True, what="the mirror proxy")
+
+
+def check_reachable(
+    url: str, timeout: float = REACH_TIMEOUT, *, direct: bool = False, what: str = ""
+) -> None:
+    """That the host of ``url`` resolves and accepts a TCP connection (unless, with ``direct``
+    False, a proxy from the environment is set for it: then the proxy decides)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    if urllib.request.getproxies().get(parts.scheme) and not urllib.request.proxy_bypass(host):
+    if not direct and urllib.request.getproxies().get(parts.scheme) and not urllib.request.proxy_bypass(host):
         return
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
@@ -210,6 +225,8 @@ def check_reachable(url: str, timeout: float = REACH_TIMEOUT) -> None:
         except OSError as exc:
             error = exc
     reason = (error.strerror or str(error)) if error else "no address"
+    if what:
+        raise RunError(f"cannot connect to {what} at {host}:{port} ({reason}): is it running?")
     raise RunError(
         f"cannot connect to {host}:{port} ({reason}): check the URL and the network, or crawl the "
         "bundled mirror with --offline"

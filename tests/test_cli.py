@@ -7,7 +7,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,6 +201,9 @@ ROWS: list[tuple[str, tuple[str, ...], int, tuple[str, ...], dict[str, str]]] = 
     ("concurrency-0", (*OFFLINE, "-s", "CONCURRENT_REQUESTS=0"), 2, ("CONCURRENT_REQUESTS", "1 or more"), {}),
     ("timeout-0", (*OFFLINE, "-s", "DOWNLOAD_TIMEOUT=0"), 2, ("more than 0",), {}),
     ("setting-no-equals", (*OFFLINE, "-s", "DOWNLOAD_DELAY"), 2, ("NAME=VALUE",), {}),
+    ("proxy-down", (*OFFLINE, "-s", "MIRROR_PROXY=http://127.0.0.1:{port}"), 1, ("mirror proxy",), {}),
+    ("proxy-no-port", (*OFFLINE, "-s", "MIRROR_PROXY=http://127.0.0.1"), 2, ("MIRROR_PROXY",), {}),
+    ("summary-file-nowhere", (*OFFLINE, "-s", "SUMMARY_FILE={tmp}/no/s.json"), 2, ("does not exist",), {}),
     # mirror, job folder
     (
         "mirror-bad-json",
@@ -375,3 +380,89 @@ def test_a_read_only_place_is_one_line(
     assert_one_line_error(proc, *words)
     assert sorted(p.name for p in read_only.iterdir()) == before
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_crawl_that_fetches_nothing_leaves_no_empty_output(tmp_path: Path) -> None:
+    """Past the checks (a proxy that accepts connections, then hangs up on each), the crawl gets
+    no page: exit 1, the last line says so, and the output file it made is gone again."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(64)
+        port = server.getsockname()[1]
+        stop = threading.Event()
+
+        def hang_up() -> None:
+            server.settimeout(0.2)
+            while not stop.is_set():
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    continue
+                conn.close()
+
+        thread = threading.Thread(target=hang_up, daemon=True)
+        thread.start()
+        try:
+            out = tmp_path / "out.jsonl"
+            proc = run_cli(
+                "crawl", "jl_cri", "-O", str(out), "--store", ":memory:",
+                "-s", f"MIRROR_PROXY=http://127.0.0.1:{port}", "-s", "RETRY_TIMES=0",
+            )  # fmt: skip
+        finally:
+            stop.set()
+            thread.join(timeout=5)
+    assert proc.returncode == EXIT_FAILED, proc.stderr[-2000:]
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: the crawl fetched no page")
+    assert not out.exists()
+
+
+# -- the settings check on its own ---------------------------------------------------------------
+def _settings(**values: Any) -> Any:
+    from scrapy.settings import Settings
+
+    from newscrawler import settings as project
+    from newscrawler.settings_check import apply_settings
+
+    settings = Settings()
+    settings.setmodule(project, priority="project")
+    apply_settings(settings, values)
+    return settings
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"DOWNLOAD_TIMEOUT": "2.5", "DOWNLOAD_DELAY": "0", "RETRY_TIMES": "0", "MAX_PAGES": "10"},
+        {"DEDUPE_KEEP_DUPLICATES": "true", "FULL_RECRAWL": "1", "ROBOTSTXT_OBEY": "False"},
+        {"FEEDS": '{"o.jsonl": {"format": "jsonlines"}}', "CONCURRENT_REQUESTS": "1"},
+        {"LOG_LEVEL": "debug"},
+    ],
+)
+def test_usable_settings_pass(values: dict[str, str]) -> None:
+    from newscrawler.settings_check import check_settings
+
+    settings = _settings(**values)
+    check_settings(settings)
+    assert settings.get("LOG_LEVEL") == str(values.get("LOG_LEVEL", "INFO")).upper()
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"CONCURRENT_ITEMS": "0"}, "CONCURRENT_ITEMS=0: must be 1 or more"),
+        ({"DOWNLOAD_MAXSIZE": "-1"}, "DOWNLOAD_MAXSIZE=-1: must be 0 or more"),
+        ({"AUTOTHROTTLE_TARGET_CONCURRENCY": "0"}, "must be more than 0"),
+        ({"CLOSESPIDER_TIMEOUT": "soon"}, "CLOSESPIDER_TIMEOUT='soon'"),
+        ({"RETRY_TIMES": "1.5"}, "whole number"),
+        ({"FEEDS": '{"o.jsonl": "jsonlines"}'}, "the options of 'o.jsonl' must be an object"),
+        ({"ITEM_PIPELINES": "[1]"}, "ITEM_PIPELINES='[1]': give a JSON object"),
+        ({"LOG_LEVEL": "LOUD"}, "log level 'LOUD'"),
+    ],
+)
+def test_unusable_settings_are_one_line(values: dict[str, str], message: str) -> None:
+    from newscrawler.settings_check import SettingsError, check_settings
+
+    with pytest.raises(SettingsError) as caught:
+        check_settings(_settings(**values))
+    assert message in str(caught.value) and "\n" not in str(caught.value)

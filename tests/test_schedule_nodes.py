@@ -23,7 +23,7 @@ from newscrawler.dedupe.testing import redis_server, redis_server_path
 from newscrawler.schedule import ScheduleError, load_schedule
 from newscrawler.schedule.nodes import Node, NodeClient, NodeDown, parse_node, remote_settings
 from tests.test_schedule import make_mirror, read_jsonl, start_schedule, wait_for
-from tests.test_scrapyd import add_version, api, build_egg, free_port
+from tests.test_scrapyd import LOOPBACK, add_version, api, build_egg, free_port
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -125,6 +125,18 @@ def scrapyd_node(home: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
                     proc.wait()
 
 
+def _crawling(nodes: dict[str, str]) -> bool:
+    """Whether a running job's log on one of ``nodes`` shows its spider opened."""
+    for base in nodes.values():
+        for job in api(base, "listjobs.json").get("running", []):
+            if not job.get("log_url"):  # (no log file yet)
+                continue
+            with contextlib.suppress(OSError):
+                if b"Spider opened" in LOOPBACK.open(base + job["log_url"].lstrip("/"), timeout=5).read():
+                    return True
+    return False
+
+
 def _answers(base: str) -> bool:
     try:
         api(base, "daemonstatus.json")
@@ -220,3 +232,30 @@ def test_a_run_whose_node_dies_is_retried_on_the_other(tmp_path: Path) -> None:
     assert run["status"] == "ok" and run["nodes"] == [first, other] and run["node"] == other, run
     assert sorted(rec["title"] for rec in read_jsonl(Path(run["output"]))) == sorted(titles)
     assert "dispatched again on node" in err
+
+
+@pytest.mark.e2e
+def test_sigterm_cancels_the_runs_on_their_nodes(cluster: dict[str, Any], tmp_path: Path) -> None:
+    make_mirror(tmp_path / "slow", "T", 8, delay=0.4)
+    nodes = {name: base for name, (base, _) in cluster["nodes"].items()}
+    job = '[[job]]\nname = "slow"\nportal = "jl_cri"\nevery = "1h"\nmirror = "slow"\n'
+    write_schedule(tmp_path / "s.toml", nodes, [job], ["-s", "CONCURRENT_REQUESTS=1"])
+    proc = start_schedule(tmp_path / "s.toml")
+    try:
+        assert proc.stderr is not None
+        lines = [proc.stderr.readline()]
+        while "started on node" not in lines[-1]:
+            lines.append(proc.stderr.readline())
+            assert lines[-1], "".join(lines)
+        wait_for(lambda: _crawling(nodes), 60, "the crawl to start on its node")
+        time.sleep(1.5)  # a few of its pages (0.4 s each) fetched
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, "".join(lines) + err[-3000:]
+    [run] = read_jsonl(tmp_path / "out" / "runs.jsonl")
+    assert run["status"] == "interrupted" and run["finish_reason"] == "shutdown", json.dumps(run)
+    assert 0 < run["pages_fetched"] < 18  # stopped part-way, its items and log fetched all the same
+    assert Path(run["log"]).read_text(encoding="utf-8").count("newscrawler summary:") == 1

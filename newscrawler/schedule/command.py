@@ -53,7 +53,11 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     scheduler = Scheduler(schedule, once=args.once, max_runs=args.max_runs, after_run=[health])
     previous = {sig: signal.signal(sig, scheduler.request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     logger.info(
-        "scheduling %d job(s) from %s; output in %s", len(schedule.jobs), schedule.path, schedule.output_dir
+        "scheduling %d job(s) from %s; output in %s; runs %s",
+        len(schedule.jobs),
+        schedule.path,
+        schedule.output_dir,
+        f"on scrapyd node(s) {', '.join(n.name for n in schedule.nodes)}" if schedule.nodes else "here",
     )
     try:
         return scheduler.run()
