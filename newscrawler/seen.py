@@ -9,7 +9,8 @@ from __future__ import annotations
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from newscrawler.dedupe.store import SeenStore, default_store_path, open_store
+from newscrawler.dedupe.store import SeenStore, default_store_path
+from newscrawler.dedupe.stores import open_store
 
 MEMORY = ":memory:"
 
