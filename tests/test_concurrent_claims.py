@@ -131,5 +131,5 @@ def test_four_crawls_on_one_store_export_every_article_once(tmp_path: Path, redi
             records = groups[f"{backend}-{case}-{t}"]
             pairs = _duplicate_pairs(records)
             if pairs or len(records) != expected:
-                failures.append(f"{backend} {case} trial {t}: {len(records)} of {expected} records, {pairs[:3]}")
+                failures.append(f"{backend} {case} trial {t}: {len(records)} of {expected}, {pairs[:3]}")
     assert not failures, "\n".join(failures)
