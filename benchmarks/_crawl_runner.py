@@ -1,12 +1,10 @@
-"""One benchmark crawl in its own process: ``_crawl_runner.py full|workers|bare PROXY OUT [N]``
-prints JSON.
+"""One benchmark crawl in its own process: ``_crawl_runner.py full|bare PROXY OUT`` prints JSON.
 
-``full`` is the project's crawl (extraction + every pipeline + JSONL feed), inline
-(``EXTRACTION_PROCESSES = 0``); ``workers`` is the same with ``EXTRACTION_PROCESSES = N`` (default
-"auto"); ``bare`` is plain Scrapy with the same settings, fetching the same pages and following the
-same links, with no extraction, no pipelines and no feed. ``peak_rss_mb`` is the sum of the peak
-RSS (VmHWM) of this process and of every process below it (forkserver, workers), read when the
-spider closes.
+``full`` is the project's crawl (extraction + every pipeline + the in-memory seen-store + JSONL
+feed) in one process; ``bare`` is plain Scrapy with the same settings, fetching the same pages and
+following the same links, with no extraction, no pipelines and no feed. ``peak_rss_mb`` is the
+sum of the peak RSS (VmHWM) of this process and of every process below it, read when the spider
+closes.
 """
 
 from __future__ import annotations
@@ -94,7 +92,6 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     mode, proxy, out = sys.argv[1:4]
-    processes = sys.argv[4] if len(sys.argv) > 4 else "auto"
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     settings = get_project_settings()
     settings.setdict(
@@ -111,8 +108,7 @@ def main() -> None:
         priority="cmdline",
     )
     portal = get_portal("jl_cri")
-    if mode in ("full", "workers"):
-        settings.set("EXTRACTION_PROCESSES", processes if mode == "workers" else 0, priority="cmdline")
+    if mode == "full":
         settings.set("FEEDS", {out: {"format": "jsonlines", "overwrite": True}}, priority="cmdline")
         spider_cls: type[PortalSpider] = PortalSpider.for_portal(portal)
     else:

@@ -312,8 +312,8 @@ class RedisStore(BaseStore):
         return self._client
 
     # -- lookups and claims (one script call each) ------------------------------------------------
-    def _run(self, mode: str, url: str, canonical_url: str, fp: BodyFingerprint, portal: str) -> list[Any]:
-        self.client  # noqa: B018 - raises when closed
+    def _args(self, mode: str, url: str, canonical_url: str, fp: BodyFingerprint, portal: str) -> list[Any]:
+        """The claim script's arguments (see ``_CLAIM``)."""
         matchable = self.content_matchable(fp)
         args: list[str | bytes | float | int] = [
             self.prefix,
@@ -335,7 +335,11 @@ class RedisStore(BaseStore):
             NUM_BINS,
             _band_blob(fp.bands),
         ]
-        return list(self._claim_script(args=args))
+        return args
+
+    def _run(self, mode: str, url: str, canonical_url: str, fp: BodyFingerprint, portal: str) -> list[Any]:
+        self.client  # noqa: B018 - raises when closed
+        return list(self._claim_script(args=self._args(mode, url, canonical_url, fp, portal)))
 
     @staticmethod
     def _match(res: list[Any]) -> tuple[Match, int | None]:
