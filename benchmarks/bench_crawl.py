@@ -111,7 +111,7 @@ def main() -> None:
     for n, runs in results.items():
 
         def med(mode: str, key: str, runs: dict[str, list[dict]] = runs) -> float:
-            return statistics.median(r[key] for r in runs[mode])
+            return statistics.median(r.get(key, float("nan")) for r in runs[mode])
 
         bare = med("bare", "pages_per_s")
         for mode in runs:

@@ -66,7 +66,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newscrawler.extensions.CrawlSummary": 500,
     "newscrawler.resume.ResumeState": 510,
+    "newscrawler.gctune.GcTuning": 520,
 }
+# gc.freeze() once the engine has started and a higher gen-0 threshold (newscrawler/gctune.py).
+GC_TUNING = True
 
 # JSON Lines: UTF-8 without \u escapes, the record's fields in a fixed order.
 FEED_EXPORT_ENCODING = "utf-8"
