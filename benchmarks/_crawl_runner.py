@@ -1,10 +1,9 @@
 """One benchmark crawl in its own process: ``_crawl_runner.py full|bare PROXY OUT`` prints JSON.
 
-``full`` is the project's crawl (extraction + every pipeline + the in-memory seen-store + JSONL
-feed) in one process; ``bare`` is plain Scrapy with the same settings, fetching the same pages and
-following the same links, with no extraction, no pipelines and no feed. ``peak_rss_mb`` is the
-sum of the peak RSS (VmHWM) of this process and of every process below it, read when the spider
-closes.
+``full`` is the project's crawl (extraction + every pipeline + JSONL feed); ``bare`` is plain
+Scrapy with the same settings, fetching the same pages and following the same links, with no
+extraction, no pipelines and no feed. ``peak_rss_mb`` is the peak RSS (VmHWM) of this process,
+read when the spider closes.
 """
 
 from __future__ import annotations
@@ -57,25 +56,6 @@ def _peak_rss_kb(pid: int) -> int:
     return 0
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def _cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -85,9 +65,8 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak RSS of this process plus that of each of its descendants (alive now), in MB."""
-    me = os.getpid()
-    return sum(_peak_rss_kb(pid) for pid in [me, *_descendants(me)]) / 1024
+    """Peak RSS of this process, in MB."""
+    return _peak_rss_kb(os.getpid()) / 1024
 
 
 def main() -> None:
@@ -124,9 +103,8 @@ def main() -> None:
 
     def closed(spider: Any) -> None:
         times["end"] = time.perf_counter()
-        times["rss"] = peak_rss_mb()  # before the worker pool shuts down
-        times["cpu_main"] = _cpu_seconds(os.getpid()) - times["cpu_start"]
-        times["cpu_children"] = sum(_cpu_seconds(pid) for pid in _descendants(os.getpid()))
+        times["rss"] = peak_rss_mb()
+        times["cpu"] = _cpu_seconds(os.getpid()) - times["cpu_start"]
 
     crawler.signals.connect(opened, signal=signals.spider_opened)
     crawler.signals.connect(closed, signal=signals.spider_closed)
@@ -144,8 +122,7 @@ def main() -> None:
                 "pages_per_s": pages / seconds if seconds else 0.0,
                 "items": int(stats.get("item_scraped_count", 0)),
                 "peak_rss_mb": times["rss"],
-                "cpu_main_s": times["cpu_main"],
-                "cpu_children_s": times["cpu_children"],
+                "cpu_s": times["cpu"],
             }
         )
     )

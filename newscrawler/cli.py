@@ -12,14 +12,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+from newscrawler.errors import RunError, UserError
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
-
-
-class UserError(Exception):
-    """A mistake the user can fix; its message is printed as one line."""
+#: ``newscrawler extract``: the page is not an article the crawl would export (nothing printed)
+EXIT_NOT_ARTICLE = 3
 
 
 def _project_root() -> Path:
@@ -34,19 +34,6 @@ def bundled_mirror(portal: str) -> Path:
     return path
 
 
-def _check_writable(path: str, overwrite: bool) -> None:
-    target = Path(path)
-    if target.is_dir():
-        raise UserError(f"cannot write {path}: it is a directory; give a file name such as out.jsonl")
-    if not target.parent.exists():
-        raise UserError(f"cannot write {path}: directory {target.parent} does not exist")
-    try:
-        with open(target, "wb" if overwrite else "ab"):
-            pass
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
-
-
 def _parse_settings(pairs: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
@@ -58,14 +45,24 @@ def _parse_settings(pairs: Sequence[str]) -> dict[str, str]:
 
 
 # -- crawl -----------------------------------------------------------------------------------
+def _at_least_one(value: int | None, option: str) -> None:
+    if value is not None and value < 1:
+        raise UserError(f"{option} {value}: must be 1 or more (leave it out for no limit)")
+
+
 def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """Setting overrides for one ``newscrawler crawl`` run."""
+    """Setting overrides for one ``newscrawler crawl`` run (nothing is checked on disk here)."""
     overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
-    output = args.output or args.overwrite_output
-    if output:
-        _check_writable(output, overwrite=bool(args.overwrite_output))
+    output = args.overwrite_output if args.overwrite_output is not None else args.output
+    if output is not None:
+        if not output:
+            raise UserError("the output file name is empty: give one such as -O out.jsonl")
         overrides["FEEDS"] = {
-            output: {"format": "jsonlines", "encoding": "utf-8", "overwrite": bool(args.overwrite_output)}
+            output: {
+                "format": "jsonlines",
+                "encoding": "utf-8",
+                "overwrite": args.overwrite_output is not None,
+            }
         }
     offline = args.offline or args.mirror
     if offline:
@@ -83,60 +80,105 @@ def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
             AUTOTHROTTLE_ENABLED=False,
             CONCURRENT_REQUESTS_PER_DOMAIN=16,
         )
-    if args.store:
+    if args.store is not None:
+        if not args.store.strip():
+            raise UserError("--store is empty: give a file, a redis:// URL or :memory:")
         overrides["DEDUPE_STORE"] = args.store
     elif offline:  # a fixture mirror is a demo: don't let it fill (or be hidden by) the user's store
         overrides["DEDUPE_STORE"] = ":memory:"
     if args.full:
         overrides["FULL_RECRAWL"] = True
-    if args.jobdir:
+    if args.jobdir is not None:
+        if not args.jobdir.strip():
+            raise UserError("--jobdir is empty: give a folder for the crawl's state")
         overrides["JOBDIR"] = args.jobdir
-    if args.max_pages:
+    _at_least_one(args.max_pages, "--max-pages")
+    _at_least_one(args.max_articles, "--max-articles")
+    if args.max_pages is not None:
         overrides["MAX_PAGES"] = args.max_pages
-    if args.max_articles:
+    if args.max_articles is not None:
         overrides["MAX_ARTICLES"] = args.max_articles
-    workers = getattr(args, "workers", None)
-    if workers is not None:
-        from newscrawler.workers import processes_setting
-
-        try:
-            processes_setting(workers)
-        except ValueError:
-            raise UserError(
-                f"--workers {workers!r}: give a number of processes (0: inline) or 'auto'"
-            ) from None
-        overrides["EXTRACTION_PROCESSES"] = workers
     overrides.update(_parse_settings(args.set or []))
     return overrides
+
+
+def _local_feeds(settings: Any) -> dict[str, bool]:
+    """The feeds written to local files: path -> overwrite."""
+    feeds: dict[str, bool] = {}
+    for uri, options in settings.getdict("FEEDS").items():
+        text = str(uri)
+        if text.startswith("file://"):
+            text = text[len("file://") :]
+        elif "://" in text:
+            continue
+        feeds[text] = bool(options.get("overwrite", False))
+    return feeds
+
+
+def preflight(settings: Any, start_url: str) -> list[Path]:
+    """Check everything the crawl needs before it starts (see :mod:`newscrawler.preflight`);
+    return the output files that do not exist yet (removed again if the crawl fails empty)."""
+    from newscrawler import preflight as check
+    from newscrawler.seen import store_spec
+    from newscrawler.settings_check import SettingsError, check_settings
+
+    try:
+        check_settings(settings)
+    except SettingsError as exc:
+        raise UserError(str(exc)) from None
+    new_outputs = [
+        Path(path)
+        for path, overwrite in _local_feeds(settings).items()
+        if not check.check_output(path, overwrite)
+    ]
+    if settings.get("JOBDIR"):
+        check.check_jobdir(str(settings.get("JOBDIR")))
+    if settings.get("MIRROR_DIR"):
+        check.check_mirror(str(settings.get("MIRROR_DIR")))
+    value = settings.get("DEDUPE_STORE")
+    given_as = "the default store" if value == "default" else "--store"
+    check.check_store(store_spec(value), given_as=given_as)
+    if not settings.get("MIRROR_DIR") and not settings.get("MIRROR_PROXY"):
+        check.check_reachable(start_url)
+    return new_outputs
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newscrawler.settings")
     from newscrawler.portals import UnknownPortal, get_portal
+    from newscrawler.preflight import check_url
 
     if bool(args.portal) == bool(args.url):
         raise UserError("give a portal name (see 'newscrawler list') or --url HOME_URL, not both")
     spider_kwargs: dict[str, Any] = {}
     if args.portal:
         try:
-            get_portal(args.portal)
+            start_url = get_portal(args.portal).home_url
         except UnknownPortal as exc:
             raise UserError(f"{exc}; run 'newscrawler list'") from None
     else:
-        if not args.url.startswith(("http://", "https://")):
-            raise UserError(f"--url {args.url!r} is not an http(s) URL; give the portal's home page")
-        spider_kwargs["url"] = args.url
+        check_url(args.url)
+        start_url = spider_kwargs["url"] = args.url
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from newscrawler.settings_check import SettingsError, apply_settings
+
     settings = get_project_settings()
-    settings.setdict(crawl_settings(args), priority="cmdline")
+    try:
+        apply_settings(settings, crawl_settings(args))
+    except SettingsError as exc:
+        raise UserError(str(exc)) from None
+    new_outputs = preflight(settings, start_url)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(args.portal or "portal")
     process.crawl(crawler, **spider_kwargs)
     process.start()
     summary = crawler.stats.get_value("newscrawler/summary") if crawler.stats else None
     if not summary or not summary["pages_fetched"]:
+        for path in new_outputs:  # nothing half-written: an output this run made and left empty
+            if path.is_file() and path.stat().st_size == 0:
+                path.unlink()
         print(
             "error: the crawl fetched no page; check the network (live portals need the internet) "
             "or crawl the bundled mirror with --offline",
@@ -170,51 +212,102 @@ def _read_page(path: str) -> bytes:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from newscrawler.offline import extract_record
+    from newscrawler.offline import extract_with_verdict
     from newscrawler.steps import Rejected
 
     body = _read_page(args.page)
     try:
-        record = extract_record(body, args.url, _portal_for(args.portal, args.url))
+        record, verdict = extract_with_verdict(body, args.url, _portal_for(args.portal, args.url))
     except Rejected as exc:
         print(f"error: {args.page}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_NOT_ARTICLE if exc.reason == "non_article" else EXIT_FAILED
+    if verdict is not None:
+        print(
+            f"{args.page}: not an article ({verdict}): the crawl does not export this page"
+            + ("" if args.force else "; --force prints its record anyway"),
+            file=sys.stderr,
+        )
+        if not args.force:
+            return EXIT_NOT_ARTICLE
     print(json.dumps(record, ensure_ascii=False, indent=None if args.compact else 2))
     return 0
 
 
-def cmd_extract_batch(args: argparse.Namespace) -> int:
-    from newscrawler.offline import extract_record
+#: Bytes of a manifest looked at for NUL bytes: a text manifest has none, a binary file soon does.
+BINARY_SNIFF = 8192
 
-    path = Path(args.manifest)
-    if not path.is_file():
-        raise UserError(f"no such manifest: {args.manifest} (a JSONL file of {{id, path, url}} lines)")
+
+def _manifest_entry(raw: bytes, number: int) -> tuple[dict[str, Any] | None, str | None]:
+    """(entry, None) for a usable manifest line, else (what is known of it, what is wrong)."""
+    try:
+        entry = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, f"line {number}: not UTF-8 text"
+    except ValueError:
+        return None, f"line {number}: not JSON"
+    if not isinstance(entry, dict):
+        return None, f"line {number}: not a {{id, path, url}} object"
+    if "id" not in entry:
+        return entry, f"line {number}: no id"
+    if not isinstance(entry.get("path"), str) or not entry["path"]:
+        return entry, f"line {number}: no path"
+    return entry, None
+
+
+def cmd_extract_batch(args: argparse.Namespace) -> int:
+    """One JSON line per manifest line, in order: the record (with a ``verdict`` when the crawl
+    would not export the page), or ``{"id", "error"}``. A page that fails is its own error line;
+    unusable manifest lines are also summed up on stderr (one line) and make the exit status 2."""
+    from newscrawler.offline import extract_with_verdict
+
+    try:
+        data = Path(args.manifest).read_bytes()
+    except FileNotFoundError:
+        raise UserError(
+            f"no such manifest: {args.manifest} (a JSONL file of {{id, path, url}} lines)"
+        ) from None
+    except IsADirectoryError:
+        raise UserError(
+            f"{args.manifest} is a directory; give a JSONL file of {{id, path, url}} lines"
+        ) from None
+    except OSError as exc:
+        raise UserError(f"cannot read {args.manifest}: {exc.strerror}") from None
+    if b"\0" in data[:BINARY_SNIFF]:
+        raise UserError(f"{args.manifest} is a binary file, not a JSONL manifest of {{id, path, url}} lines")
     out = sys.stdout
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-                case_id = entry["id"]
-            except (ValueError, KeyError, TypeError):
-                out.write(
-                    json.dumps({"id": None, "error": f"line {number}: not a {{id, path, url}} object"}) + "\n"
-                )
-                continue
-            try:
-                url = entry.get("url")
-                record = extract_record(_read_page(entry["path"]), url, _portal_for(entry.get("portal"), url))
-                result = {"id": case_id, **record}
-            except Exception as exc:  # one bad page must not stop the batch
-                result = {"id": case_id, "error": f"{type(exc).__name__}: {exc}"}
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    bad: list[str] = []
+    for number, raw in enumerate(data.splitlines(), 1):
+        if not raw.strip():
+            continue
+        entry, problem = _manifest_entry(raw, number)
+        if problem is not None:
+            bad.append(problem)
+            case_id = entry.get("id") if entry else None
+            out.write(json.dumps({"id": case_id, "error": problem}, ensure_ascii=False) + "\n")
+            continue
+        assert entry is not None
+        try:
+            url = entry.get("url")
+            page = _read_page(entry["path"])
+            record, verdict = extract_with_verdict(page, url, _portal_for(entry.get("portal"), url))
+            result = {"id": entry["id"], **record}
+            if verdict is not None:  # (the crawl would not export it; scored all the same)
+                result["verdict"] = f"not an article ({verdict})"
+        except Exception as exc:  # one bad page must not stop the batch
+            result = {"id": entry["id"], "error": f"{type(exc).__name__}: {exc}"}
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
     out.flush()
+    if bad:
+        more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
+        raise UserError(
+            f"{args.manifest}: {len(bad)} line(s) skipped, each an {{id, path, url}} JSON object: "
+            f"{'; '.join(bad[:3])}{more}"
+        )
     return 0
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from newscrawler.schedule import cmd_schedule as run_schedule  # imported only when used
+    from newscrawler.schedule.command import cmd_schedule as run_schedule  # imported only when used
 
     return int(run_schedule(args))
 
@@ -228,8 +321,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 # -- main ------------------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse with its mistakes as one ``error:`` line (not the usage block and a line)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newscrawler", description=__doc__.split("\n")[0])
+    parser = _Parser(prog="newscrawler", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     crawl = sub.add_parser("crawl", help="crawl a portal into JSON Lines")
@@ -250,11 +350,6 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--jobdir", metavar="DIR", help="crawl state, to resume after a stop")
     crawl.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages fetched")
     crawl.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles exported")
-    crawl.add_argument(
-        "--workers",
-        metavar="N",
-        help="extract article pages in N worker processes (0: inline; 'auto': CPUs - 1, at most 4)",
-    )
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.set_defaults(func=cmd_crawl)
@@ -264,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", help="the page's URL (picks the portal; fills url fields)")
     extract.add_argument("--portal", help="use this portal's definition")
     extract.add_argument("--compact", action="store_true", help="one line of JSON")
+    extract.add_argument(
+        "--force", action="store_true", help="print the record of a page the crawl would refuse as no article"
+    )
     extract.set_defaults(func=cmd_extract)
 
     batch = sub.add_parser("extract-batch", help="extract every page of a {id, path, url} JSONL manifest")
@@ -278,23 +376,14 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--max-runs", type=int, metavar="N", help="start at most N runs in all, then exit")
     schedule.add_argument("--log-level", default="INFO", help="the scheduler's log level (default: INFO)")
     schedule.set_defaults(func=cmd_schedule)
+    from newscrawler.health.command import add_parser as add_health_parser
+
+    add_health_parser(sub)
     return parser
 
 
-#: Commands that run no threads and hold no resources but stdout and stderr: once their output is
-#: flushed, the console entry point may leave with ``os._exit`` (see :func:`run`).
-_QUICK_EXIT_COMMANDS = frozenset({"extract", "extract-batch", "list"})
-
-
-def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
-    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status.
-
-    ``quick_exit``: after a command of ``_QUICK_EXIT_COMMANDS``, flush stdout and stderr and end
-    the process at once with ``os._exit`` instead of returning. Tearing down the interpreter
-    (freeing every module, compiled pattern and cached object one by one) is about 15 ms, a
-    few percent of an ``extract-batch`` of a hundred pages. Only the console entry point asks
-    for it; a caller of ``main()`` always gets the status back.
-    """
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "crawl" and args.output and args.overwrite_output:
@@ -304,22 +393,18 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         status = EXIT_USAGE
+    except RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        status = EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    if quick_exit and args.command in _QUICK_EXIT_COMMANDS:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except OSError:  # (a closed pipe: leave the normal way, which reports it)
-            return status
-        os._exit(status)
     return status
 
 
 def run() -> None:
     """The ``newscrawler`` console script and ``python -m newscrawler``."""
-    sys.exit(main(quick_exit=True))
+    sys.exit(main())
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -10,7 +11,11 @@ from typing import Any, TextIO
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from newscrawler.health.collect import format_health, health_summary
+
 STAT = "newscrawler/"
+
+logger = logging.getLogger(__name__)
 
 
 def summarize(stats: dict[str, Any], outputs: list[str], reason: str) -> dict[str, Any]:
@@ -20,6 +25,11 @@ def summarize(stats: dict[str, Any], outputs: list[str], reason: str) -> dict[st
         k[len(STAT + "duplicates/") :]: v for k, v in stats.items() if k.startswith(STAT + "duplicates/")
     }
     errors = {k[len(STAT + "errors/") :]: v for k, v in stats.items() if k.startswith(STAT + "errors/")}
+    redirects = {
+        k[len(STAT + "redirects_dropped/") :]: v
+        for k, v in stats.items()
+        if k.startswith(STAT + "redirects_dropped/")
+    }
     return {
         "finish_reason": reason,
         "pages_fetched": stats.get("downloader/response_count", 0),
@@ -28,6 +38,7 @@ def summarize(stats: dict[str, Any], outputs: list[str], reason: str) -> dict[st
         "dropped": dropped,
         "duplicates": duplicates,
         "errors": errors,
+        "redirects_dropped": redirects,
         "retries": stats.get("retry/count", 0),
         "outputs": outputs,
         "store": stats.get(STAT + "store"),
@@ -47,11 +58,13 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  dropped:           {counts(summary['dropped'])}",
         f"  duplicates:        {counts(summary['duplicates'])}",
         f"  errors:            {counts(summary['errors'])}",
+        f"  redirects dropped: {counts(summary.get('redirects_dropped', {}))}",
         f"  retries:           {summary['retries']}",
         f"  output:            {', '.join(summary['outputs']) or '(none: pass -o FILE)'}",
     ]
     if summary.get("store"):
         lines.append(f"  seen-store:        {summary['store']}")
+    lines += format_health(summary.get("health"))
     return "\n".join(lines)
 
 
@@ -74,9 +87,12 @@ class CrawlSummary:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         outputs = [str(uri) for uri in (self.crawler.settings.getdict("FEEDS") or {})]
         summary = summarize(stats, outputs, reason)
+        summary["health"] = health_summary(self.crawler, summary)  # coverage etc. (newscrawler.health)
         if self.crawler.stats is not None:
             self.crawler.stats.set_value(STAT + "summary", summary)
         print(format_summary(summary), file=self.stream or sys.stderr, flush=True)
+        # the same as one log line: a crawl on a scrapyd node has only its log to tell it
+        logger.info("newscrawler summary: %s", json.dumps(summary, ensure_ascii=False, default=str))
         summary_file = self.crawler.settings.get("SUMMARY_FILE")
         if summary_file:
             Path(summary_file).write_text(json.dumps(summary, ensure_ascii=False) + "\n", encoding="utf-8")

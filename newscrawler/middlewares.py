@@ -1,14 +1,21 @@
-"""Downloader middleware that routes a crawl through a local mirror of the portal."""
+"""Downloader middlewares: the offline mirror as a proxy, the --max-pages limit, and the guards
+against redirect loops, off-site redirects and pages over DOWNLOAD_MAXSIZE."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import NoReturn
+from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured
+from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.url import url_is_from_any_domain
+from w3lib.url import safe_url_string
 
 from newscrawler.mirror.server import MirrorServer
 
@@ -75,4 +82,78 @@ class PageLimitMiddleware:
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_pages"))
             raise IgnoreRequest(f"--max-pages {self.limit} reached")
         self.sent += 1
+        return None
+
+
+#: HTTP statuses that RedirectMiddleware follows.
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+def _without_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+class RedirectGuardMiddleware:
+    """Drop a redirect that goes in a loop (to the URL itself or back to one already in its
+    chain) or off the portal's site (outside the spider's ``allowed_domains``) before Scrapy's
+    RedirectMiddleware follows it. Counted as ``newscrawler/redirects_dropped/<loop|off-site>``
+    (the summary's ``redirects dropped`` line); the request's errback logs it, one INFO line.
+    Scrapy alone would fetch a loop up to REDIRECT_MAX_TIMES times or have the dupe filter drop
+    it unseen, and log nothing about an off-site redirect."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
+        if not crawler.settings.getbool("REDIRECT_ENABLED"):
+            raise NotConfigured
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if (
+            response.status not in REDIRECT_STATUSES
+            or location is None
+            or request.meta.get("dont_redirect")
+            or request.meta.get("handle_httpstatus_all")
+            or response.status in request.meta.get("handle_httpstatus_list", ())
+        ):
+            return response
+        text = safe_url_string(location)
+        if location.startswith(b"//"):
+            text = f"{urlparse_cached(request).scheme}:{text}"
+        target = _without_fragment(urljoin(request.url, text))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in {_without_fragment(u) for u in chain}:
+            self._drop(request, "loop", f"redirect loop: {request.url} -> {target}")
+        domains = getattr(self.crawler.spider, "allowed_domains", None)
+        if domains and not url_is_from_any_domain(target, domains):
+            self._drop(request, "off-site", f"off-site redirect: {request.url} -> {target}")
+        return response
+
+    def _drop(self, request: Request, kind: str, message: str) -> NoReturn:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawler/redirects_dropped/{kind}")
+        raise IgnoreRequest(message)
+
+
+class TooLargeMiddleware:
+    """A page over ``DOWNLOAD_MAXSIZE`` (Scrapy cancels its download) is counted as
+    ``newscrawler/dropped/too_large`` and reaches the errback as an ignored request, with the
+    size in its message, instead of an error."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TooLargeMiddleware:
+        return cls(crawler)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, DownloadCancelledError) and "max size" in str(exception):
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("newscrawler/dropped/too_large")
+            limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            raise IgnoreRequest(f"page larger than DOWNLOAD_MAXSIZE ({limit} bytes)")
         return None

@@ -1,9 +1,8 @@
 """Item pipelines: each does one thing, over the Scrapy-free steps in :mod:`newscrawler.steps`
 and the seen-store of :mod:`newscrawler.dedupe`.
 
-clean → validate → fingerprint → dedupe → limit → finalize (with extraction workers, clean →
-validate → fingerprint run in a worker process: ``WorkerStepsPipeline``). ``newscrawler extract``
-runs the same steps (without the seen-store) through :func:`newscrawler.steps.build_record`.
+clean → validate → fingerprint → dedupe → limit → finalize. ``newscrawler extract`` runs the same
+steps (without the seen-store) through :func:`newscrawler.steps.build_record`.
 """
 
 from __future__ import annotations
@@ -11,16 +10,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawler import steps, workers
+from newscrawler import steps
 from newscrawler.dedupe.store import Claim, SeenStore
+from newscrawler.record import Article
 from newscrawler.seen import seen_store
-from newscrawler.workers import WorkerPool, worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -35,33 +33,11 @@ class _StatsMixin:
             self.crawler.stats.inc_value(f"{STAT}/{key}")
 
 
-class WorkerStepsPipeline:
-    """With extraction workers (``EXTRACTION_PROCESSES``): clean → validate → fingerprint of the
-    item in a worker process, in one round trip (:func:`newscrawler.workers.record_steps`). The
-    item comes back marked, and the three pipelines below take it from there: Clean and
-    Fingerprint pass it through, Validate drops a rejected one as it would inline. Without
-    workers this pipeline passes every item through and the three do the work."""
-
-    def __init__(self, pool: WorkerPool | None = None) -> None:
-        self.pool = pool
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> WorkerStepsPipeline:
-        return cls(worker_pool(crawler))
-
-    async def process_item(self, item: Any) -> Any:
-        if self.pool is None or not self.pool.enabled:
-            return item
-        return await self.pool.run(workers.record_steps, dict(ItemAdapter(item).items()))
-
-
 class CleanPipeline:
     """Blocks of every page → body, images, authors, original title (:func:`steps.clean`)."""
 
-    def process_item(self, item: Any) -> dict[str, Any]:
-        if workers.DONE in item:
-            return item  # type: ignore[no-any-return]
-        return steps.clean(dict(ItemAdapter(item).items()))
+    def process_item(self, item: Article) -> Article:
+        return steps.clean(item)
 
 
 class ValidatePipeline(_StatsMixin):
@@ -73,13 +49,8 @@ class ValidatePipeline(_StatsMixin):
         pipe.crawler = crawler
         return pipe
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         try:
-            if workers.DONE in item:
-                rejected = item.pop(workers.REJECTED, None)
-                if rejected is not None:
-                    raise steps.Rejected(*rejected)
-                return item
             return steps.validate(item)
         except steps.Rejected as exc:
             self._inc(f"dropped/{exc.reason}")
@@ -89,9 +60,7 @@ class ValidatePipeline(_StatsMixin):
 class FingerprintPipeline:
     """canonical_url, content_hash, simhash (:func:`steps.fingerprint`)."""
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        if item.pop(workers.DONE, False):
-            return item
+    def process_item(self, item: Article) -> Article:
         return steps.fingerprint(item)
 
 
@@ -131,13 +100,13 @@ class DedupePipeline(_StatsMixin):
         crawler.signals.connect(pipe.item_left, signal=signals.item_error)
         return pipe
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         claim = self.store.claim(
             url=item["url"],
             canonical_url=item["canonical_url"],
             body=item["body"],
             portal=item.get("portal") or "",
-            fingerprint=item.get("_fingerprint"),
+            fingerprint=item.fingerprint,
         )
         match = claim.match
         if match is not None:
@@ -178,7 +147,9 @@ class DedupePipeline(_StatsMixin):
 
 
 def _url(item: Any) -> str:
-    return str(ItemAdapter(item).get("url") or "") if ItemAdapter.is_item(item) else ""
+    """The item's URL (an Article, or a dict from another pipeline), the key of its claim."""
+    get = getattr(item, "get", None)
+    return str(get("url") or "") if callable(get) else ""
 
 
 class LimitPipeline(_StatsMixin):
@@ -195,7 +166,7 @@ class LimitPipeline(_StatsMixin):
         pipe.crawler = crawler
         return pipe
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         if self.limit <= 0:
             return item
         if self.exported >= self.limit:
@@ -210,5 +181,5 @@ class LimitPipeline(_StatsMixin):
 class FinalizePipeline:
     """Every field of the record, in export order, with ``crawled_at``; nothing else."""
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Article) -> Article:
         return steps.finalize(item)

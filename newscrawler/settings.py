@@ -26,6 +26,12 @@ CONCURRENT_ITEMS = 16
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
+# Page size limits. A news page is tens to hundreds of KB; extraction holds about 30x a page's
+# size at its peak (benchmarks/bench_page_memory.py), so Scrapy's 1 GB default could take tens of
+# GB. A page over DOWNLOAD_MAXSIZE is not downloaded (counted "dropped: too_large"); one over
+# DOWNLOAD_WARNSIZE is logged with a warning and kept.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 
 # Scrapy 2.19's RemoteControl extension runs code sent to it over localhost: never in this project.
 REMOTE_CONTROL_ENABLED = False
@@ -36,37 +42,34 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.MirrorProxyMiddleware": 740,
     # after RobotsTxtMiddleware (100): a request that robots.txt forbids is not counted
     "newscrawler.middlewares.PageLimitMiddleware": 110,
+    # process_response runs from the highest number down: before RedirectMiddleware (600)
+    "newscrawler.middlewares.RedirectGuardMiddleware": 610,
+    # process_exception too: before RetryMiddleware (550) sees the cancelled download
+    "newscrawler.middlewares.TooLargeMiddleware": 620,
 }
 
 SPIDER_MIDDLEWARES = {
     "newscrawler.incremental.IncrementalMiddleware": 950,
+    # before the incremental middleware (higher = nearer the spider): counts known links too
+    "newscrawler.health.collect.ListedLinksMiddleware": 960,
 }
 
-# Worker processes for the CPU work of article pages (newscrawler.workers): extraction, and
-# clean → validate → fingerprint. 0: inline, in the reactor thread; N: a pool of N processes;
-# "auto": min(4, CPUs - 1), 0 on one core. newscrawler crawl --workers N.
-# Default 0. Measured with benchmarks/bench_crawl.py (2000-article mirror, 2 cores, 32 parallel
-# requests, no delay; medians of 3): bare Scrapy ~620 pages/s; inline ~375 (0.60x); 1 worker
-# ("auto" here) ~510 (0.81x), peak RSS ~100 -> ~136 MB with the worker; 2 workers ~460 (0.75x,
-# ~172 MB). A polite crawl (DOWNLOAD_DELAY, 4 requests per site) fetches a few pages per second
-# and spends well under 1% of a core on extraction: workers would only add processes, memory and
-# start-up. The whole test suite passes with "auto" as well.
-EXTRACTION_PROCESSES = 0
-
 ITEM_PIPELINES = {
-    "newscrawler.pipelines.WorkerStepsPipeline": 50,
     "newscrawler.pipelines.CleanPipeline": 100,
     "newscrawler.pipelines.ValidatePipeline": 200,
     "newscrawler.pipelines.FingerprintPipeline": 300,
     "newscrawler.pipelines.DedupePipeline": 400,
     "newscrawler.pipelines.LimitPipeline": 500,
     "newscrawler.pipelines.FinalizePipeline": 900,
+    "newscrawler.validation.SchemaPipeline": 950,  # the shipped JSON Schema, last before export
 }
 
 EXTENSIONS = {
     "newscrawler.extensions.CrawlSummary": 500,
     "newscrawler.resume.ResumeState": 510,
-    "newscrawler.gctune.GcTuning": 520,
+    # after CrawlSummary: keeps the summary's run in the health store
+    "newscrawler.health.collect.HealthExtension": 520,
+    "newscrawler.gctune.GcTuning": 530,
 }
 # gc.freeze() once the engine has started and a higher gen-0 threshold (newscrawler/gctune.py).
 GC_TUNING = True
@@ -100,6 +103,12 @@ MAX_ARTICLES = 0
 
 # Write the end-of-crawl summary as JSON to this file too (the scheduler reads it).
 SUMMARY_FILE = None
+
+# Crawl health (newscrawler.health): "default" keeps each run's figures in health.sqlite3 beside
+# the seen-store (or in its Redis); none with an in-memory seen-store; a path, a redis:// URL, or
+# "off". HEALTH_RUN_ID: the run's id in it (default: the UTC start time, 20261127T011500Z).
+HEALTH_STORE = "default"
+HEALTH_RUN_ID = None
 
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newscrawler.logformatter.NewsLogFormatter"

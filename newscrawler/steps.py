@@ -7,14 +7,13 @@ clean → validate → fingerprint → (dedupe: needs a seen-store, see pipeline
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from newscrawler.dedupe.fingerprint import canonical_url, content_hash, fingerprint_body, simhash
 from newscrawler.extraction.assemble import assemble, merge_authors
 from newscrawler.extraction.boilerplate import clean_paragraphs
-from newscrawler.record import ordered
+from newscrawler.record import Article
 
 #: fields a record cannot be exported without
 REQUIRED = ("title", "body")
@@ -28,64 +27,70 @@ class Rejected(Exception):
         self.reason = reason
 
 
-def clean(item: Mapping[str, Any]) -> dict[str, Any]:
+def clean(article: Article) -> Article:
     """Blocks of every page → body, images (caption, credit), authors from the byline, original
     title; boilerplate (disclaimers, 原题, title repeat, share/QR prompts, editor lines) dropped."""
-    data = dict(item)
-    pages = data.pop("_pages", None) or []
-    generic = data.pop("_generic", None)
-    patterns = tuple(data.pop("_boilerplate", ()) or ())
-    data.pop("_page_urls", None)
-    data["pages"] = max(len(pages), 1)
+    pages = article.page_blocks
+    generic = article.generic
+    patterns = article.boilerplate
+    article.pages = max(len(pages), 1)
     if generic is not None and not any(pages):
         # the generic extractor cleans with the shared rules; a portal's own patterns come on top
-        data["body"] = generic.get("body") or ""
-        data["images"] = list(generic.get("images") or [])
-        data["original_title"] = generic.get("original_title")
+        article.body = generic.get("body") or ""
+        article.images = list(generic.get("images") or [])
+        article.original_title = generic.get("original_title")
         if patterns:
-            paragraphs = [p for p in data["body"].split("\n") if p.strip()]
-            cleaned = clean_paragraphs(paragraphs, title=data.get("title"), extra_patterns=patterns)
-            data["body"] = "\n".join(cleaned.paragraphs)
-            data["authors"] = merge_authors(data.get("authors") or [], cleaned.authors)
-            data["original_title"] = data["original_title"] or cleaned.original_title
+            paragraphs = [p for p in article.body.split("\n") if p.strip()]
+            cleaned = clean_paragraphs(paragraphs, title=article.title, extra_patterns=patterns)
+            article.body = "\n".join(cleaned.paragraphs)
+            article.authors = merge_authors(article.authors, cleaned.authors)
+            article.original_title = article.original_title or cleaned.original_title
     else:
-        title, authors = data.get("title"), data.get("authors") or []
-        data.update(assemble(pages, title=title, authors=authors, extra_patterns=patterns))
-    return data
+        content = assemble(pages, title=article.title, authors=article.authors, extra_patterns=patterns)
+        article.body = content["body"]
+        article.images = content["images"]
+        article.authors = content["authors"]
+        article.original_title = content["original_title"]
+    article.page_blocks, article.generic = [], None  # (consumed: not held until export)
+    return article
 
 
-def validate(item: dict[str, Any]) -> dict[str, Any]:
+def validate(article: Article) -> Article:
     """Raise :class:`Rejected` for a record without a title or a body."""
-    for field in REQUIRED:
-        if not (item.get(field) or "").strip():
-            raise Rejected(f"no_{field}", f"no {field}: {item.get('url')}")
-    return item
+    for name in REQUIRED:
+        if not (article[name] or "").strip():
+            raise Rejected(f"no_{name}", f"no {name}: {article.url}")
+    return article
 
 
-def fingerprint(item: dict[str, Any], *, for_dedupe: bool = True) -> dict[str, Any]:
+def fingerprint(article: Article, *, for_dedupe: bool = True) -> Article:
     """canonical_url, content_hash and simhash. ``for_dedupe``: the whole fingerprint (with the
-    MinHash signature the seen-store needs) rides along in ``_fingerprint``."""
-    if item.get("url"):
-        item["canonical_url"] = item.get("canonical_url") or canonical_url(item["url"])
+    MinHash signature the seen-store needs) in ``article.fingerprint``."""
+    body = article.body or ""
+    if article.url:
+        article.canonical_url = article.canonical_url or canonical_url(article.url)
     if for_dedupe:
-        fp = fingerprint_body(item["body"])
-        item["content_hash"], item["simhash"] = fp.content_hash, fp.simhash
-        item["_fingerprint"] = fp
+        fp = fingerprint_body(body)
+        article.content_hash, article.simhash = fp.content_hash, fp.simhash
+        article.fingerprint = fp
     else:
-        item["content_hash"], item["simhash"] = content_hash(item["body"]), simhash(item["body"])
-    return item
+        article.content_hash, article.simhash = content_hash(body), simhash(body)
+    return article
 
 
 def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def finalize(item: dict[str, Any]) -> dict[str, Any]:
-    """Every field of the record, in export order, with ``crawled_at``; nothing else."""
-    item.setdefault("crawled_at", utc_now())
-    return ordered(item)
+def finalize(article: Article) -> Article:
+    """Stamp ``crawled_at``; the article leaves the pipelines as its exported fields only."""
+    if article.crawled_at is None:
+        article.crawled_at = utc_now()
+    article.fingerprint = None
+    return article
 
 
-def build_record(item: Mapping[str, Any]) -> dict[str, Any]:
-    """clean → validate → fingerprint → finalize (no seen-store). Raises :class:`Rejected`."""
-    return finalize(fingerprint(validate(clean(item)), for_dedupe=False))
+def build_record(article: Article) -> dict[str, Any]:
+    """clean → validate → fingerprint → finalize (no seen-store): the record's fields in export
+    order. Raises :class:`Rejected`."""
+    return finalize(fingerprint(validate(clean(article)), for_dedupe=False)).record()

@@ -6,10 +6,10 @@ import pytest
 
 from newscrawler.extraction.bylines import (
     parse_byline,
-    parse_info_line,
     split_caption_credit,
     split_trailing_byline,
 )
+from newscrawler.extraction.infoline import parse_info_line
 
 WANG_ZHU = [
     {"name": "王忠先", "role": "reporter", "org": "吉林日报"},
@@ -125,6 +125,8 @@ def test_parse_info_line_forms() -> None:
         ("图为会议现场。 记者 李四/摄", ("图为会议现场。", "李四")),
         ("图为会议现场。新华社发（王五 摄）", ("图为会议现场。", "王五")),
         ("图为会场。 张三 李四 摄", ("图为会场。", "张三、李四")),
+        ("图为会场。摄影：王五", ("图为会场。", "王五")),
+        ("图为会场。图/赵六", ("图为会场。", "赵六")),
         ("这是一张照片", ("这是一张照片", None)),
         ("我们都在拍摄", ("我们都在拍摄", None)),
     ],
@@ -133,19 +135,95 @@ def test_split_caption_credit(caption: str, expected: tuple[str, str | None]) ->
     assert split_caption_credit(caption) == expected
 
 
-def test_name_shape_is_the_documented_pattern() -> None:
-    """_has_name_shape() spells out [CJK]{2,4}|[CJK]{1,6}(?:[·•・][CJK]{1,8}){1,3} (fullmatch)."""
-    import random
-    import re
+@pytest.mark.parametrize(
+    ("token", "is_name"),
+    [
+        ("张三", True),
+        ("欧阳明月", True),
+        ("阿卜杜拉·艾买提", True),
+        ("阿依古丽•买买提", True),
+        ("张", False),
+        ("张三李四王", False),
+        ("·张三", False),
+        ("张··三", False),
+        ("Tom", False),
+        ("本报", False),
+        ("新华社", False),
+    ],
+)
+def test_name_shape(token: str, is_name: bool) -> None:
+    from newscrawler.extraction.names import is_name as check
 
-    from newscrawler.extraction.bylines import _has_name_shape
+    assert check(token) is is_name
 
-    cjk = "\u3400-\u9fff\uf900-\ufaff"
-    pattern = re.compile(rf"[{cjk}]{{2,4}}|[{cjk}]{{1,6}}(?:[·•・][{cjk}]{{1,8}}){{1,3}}")
-    rng = random.Random(3)
-    alphabet = list("张三阿\u3400\u9fff\uf900\ufaff\u33ff\ua000·•・a ")
-    tokens = ["", "张", "张三", "阿卜杜拉·艾买提", "·张三", "张三·", "张··三", "a·b", "张三李四王"]
-    tokens.append("张·三·四·五·六")
-    tokens += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16))) for _ in range(20000)]
-    for token in tokens:
-        assert _has_name_shape(token) == bool(pattern.fullmatch(token)), token
+
+def _names(authors: list[dict[str, str]]) -> list[str]:
+    return [a["name"] for a in authors]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # info line under the title
+        ("本报记者 王乐文 方 敏", ["王乐文", "方敏"]),  # a name spaced out for alignment
+        ("文丨政能亮特约评论员 韩涵", ["韩涵"]),  # 丨 separator; the column is not a name
+        ("经济日报评论员", []),  # a column, nobody named
+        ("记者 欧 阳 明", ["欧阳明"]),
+        # end of the body
+        ("□ 本报记者 刘晓", ["刘晓"]),
+        ("长春日报记者 李明 长春报道", ["李明"]),
+        ("（记者 张一 上海报道）", ["张一"]),
+        ("采写：王五", ["王五"]),
+        ("（实习生 赵六 亦有贡献）", ["赵六"]),
+        ("中青报·中青网记者 魏明 来源：中国青年报", ["魏明"]),
+        # first paragraph
+        ("本报记者刘七发自上海", ["刘七"]),
+        ("记者 孙华 通讯员 吴兵", ["孙华", "吴兵"]),
+        # two names run together; a compound surname is one name
+        ("记者张三李四", ["张三", "李四"]),
+        ("记者 欧阳明月", ["欧阳明月"]),
+        ("记者 阿依古丽·买买提 王丽丽", ["阿依古丽·买买提", "王丽丽"]),
+    ],
+)
+def test_byline_families(text: str, names: list[str]) -> None:
+    assert _names(parse_byline(text)) == names
+
+
+@pytest.mark.parametrize(
+    ("para", "rest", "names"),
+    [
+        ("活动赢得了阵阵掌声。（郭明）", "活动赢得了阵阵掌声。", ["郭明"]),
+        ("实现多赢共赢。（钟才文）", "实现多赢共赢。", ["钟才文"]),
+        ("（王之言 高孜然）", "", ["王之言", "高孜然"]),
+        ("他们说：“好。”（欧阳明月）", "他们说：“好。”", ["欧阳明月"]),
+        ("记者到达现场。（王帆 上海报道）", "记者到达现场。", ["王帆"]),
+        # not names
+        ("实现多赢。（全文完）", "实现多赢。（全文完）", []),
+        ("实现多赢。（新华社）", "实现多赢。（新华社）", []),
+        ("会议在长春召开。（图为会场）", "会议在长春召开。（图为会场）", []),
+        ("他来自中国（吉林）", "他来自中国（吉林）", []),  # no sentence end before it
+        ("名单如下。（张三 李四 王五 赵六 钱七）", "名单如下。（张三 李四 王五 赵六 钱七）", []),
+    ],
+)
+def test_bare_names_closing_the_body(para: str, rest: str, names: list[str]) -> None:
+    got_rest, authors = split_trailing_byline(para)
+    assert (got_rest, _names(authors)) == (rest, names)
+
+
+def test_bare_names_need_their_slot() -> None:
+    # a dateline's parentheses vouch for bare names; a byline parse alone does not
+    assert parse_byline("刘艺、杨吉") == []
+    assert parse_byline("刘艺、杨吉", bare_role="reporter") == [
+        {"name": "刘艺", "role": "reporter"},
+        {"name": "杨吉", "role": "reporter"},
+    ]
+    assert parse_byline("大会堂", bare_role="reporter") == []  # no surname
+
+
+def test_photographers_are_people_among_credits() -> None:
+    from newscrawler.extraction.bylines import photographers
+
+    assert photographers(["张三、李四", "新华社", "网络", "视觉中国", "张三"]) == [
+        {"name": "张三", "role": "photographer"},
+        {"name": "李四", "role": "photographer"},
+    ]

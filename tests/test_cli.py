@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from newscrawler.cli import main
 from tests.conftest import FIXTURES, load_json, run_cli
 
 
@@ -81,7 +88,6 @@ def test_extract_batch(tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    # (the console entry leaves with os._exit after a batch: every line must be out by then)
     proc = run_cli("extract-batch", str(manifest))
     assert proc.returncode == 0, proc.stderr
     ref, gone, no_url = (json.loads(line) for line in proc.stdout.splitlines())
@@ -90,3 +96,282 @@ def test_extract_batch(tmp_path: Path) -> None:
     assert gone["id"] == "gone" and "no such file" in gone["error"]
     assert no_url["title"] == ref["title"]
     assert no_url["url"] is None and no_url["canonical_url"] is None
+
+
+# -- issue 13: every user mistake is one line, the right exit status, nothing written ----------
+EXIT_USAGE, EXIT_FAILED = 2, 1
+NOT_A_DB = b"this is not a database\n"
+
+
+def free_port() -> int:
+    """A 127.0.0.1 port nothing listens on (bound once, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def scratch(tmp: Path) -> dict[str, str]:
+    """Files the rows refer to, made under ``tmp``: {name: path}."""
+    (tmp / "folder").mkdir()
+    (tmp / "a-file").write_text("x", encoding="utf-8")
+    bad_json = tmp / "bad-mirror"
+    bad_json.mkdir()
+    (bad_json / "mirror.json").write_text("{not json", encoding="utf-8")
+    escape = tmp / "escape-mirror"
+    escape.mkdir()
+    entries = [
+        {"url": "http://jl.cri.cn/", "file": "index.html"},
+        {"url": "http://jl.cri.cn/x.html", "file": "../../etc/passwd"},
+    ]
+    (escape / "mirror.json").write_text(json.dumps({"entries": entries}), encoding="utf-8")
+    (tmp / "binary.jsonl").write_bytes(bytes(range(256)) * 8)
+    (tmp / "not-json.jsonl").write_text('{"id": 1, "path": "p.html"}\nnot json\n', encoding="utf-8")
+    (tmp / "no-path.jsonl").write_text('{"id": 1, "url": "http://jl.cri.cn/"}\n', encoding="utf-8")
+    (tmp / "schedule.toml").write_text("[[job]]\nportal = 'nope'\nevery = '1h'\n", encoding="utf-8")
+    (tmp / "not-a-db.sqlite3").write_bytes(NOT_A_DB * 200)
+    names = {
+        "folder": "folder",
+        "afile": "a-file",
+        "badmirror": "bad-mirror",
+        "escapemirror": "escape-mirror",
+        "binary": "binary.jsonl",
+        "notjson": "not-json.jsonl",
+        "nopath": "no-path.jsonl",
+        "schedule": "schedule.toml",
+        "notadb": "not-a-db.sqlite3",
+    }
+    return {key: str(tmp / name) for key, name in names.items()}
+
+
+OUT = "{tmp}/out.jsonl"
+OFFLINE = ("crawl", "jl_cri", "--offline", "-O", OUT)
+# (row id, argv, expected exit status, words the one stderr line must hold, extra environment)
+ROWS: list[tuple[str, tuple[str, ...], int, tuple[str, ...], dict[str, str]]] = [
+    # seen-store
+    ("redis-down", (*OFFLINE, "--store", "redis://127.0.0.1:{port}/0"), 1, ("redis-server",), {}),
+    (
+        "rediss-down",
+        (*OFFLINE, "--store", "rediss://127.0.0.1:{port}/0"),
+        1,
+        ("seen-store", "redis-server"),
+        {},
+    ),
+    ("redis-bad-port", (*OFFLINE, "--store", "redis://host:notaport"), 2, ("not a usable Redis URL",), {}),
+    ("redis-by-setting", (*OFFLINE, "-s", "DEDUPE_STORE=redis://127.0.0.1:{port}/0"), 1, ("redis",), {}),
+    ("store-is-folder", (*OFFLINE, "--store", "{folder}"), 2, ("is a folder",), {}),
+    ("store-under-file", (*OFFLINE, "--store", "{afile}/seen.sqlite3"), 2, ("is a file, not a folder",), {}),
+    ("store-in-proc", (*OFFLINE, "--store", "/proc/newscrawler/seen.sqlite3"), 2, ("seen-store",), {}),
+    ("store-not-a-db", (*OFFLINE, "--store", "{notadb}"), 2, ("not a database",), {}),
+    (
+        "default-store-unwritable",
+        ("crawl", "jl_cri", "-O", OUT),
+        2,
+        ("XDG_DATA_HOME", "--store"),
+        {"XDG_DATA_HOME": "/proc/newscrawler-nope"},
+    ),
+    # start URL
+    (
+        "host-unknown",
+        ("crawl", "--url", "http://no-such-host.invalid/", "-O", OUT, "--store", ":memory:"),
+        1,
+        ("cannot resolve no-such-host.invalid",),
+        {},
+    ),
+    (
+        "nothing-listening",
+        ("crawl", "--url", "http://127.0.0.1:{port}/", "-O", OUT, "--store", ":memory:"),
+        1,
+        ("cannot connect to 127.0.0.1",),
+        {},
+    ),
+    ("url-no-host", ("crawl", "--url", "http://", "-O", OUT), 2, ("no host name",), {}),
+    ("url-bad-ipv6", ("crawl", "--url", "http://[::1/", "-O", OUT), 2, ("not a valid URL",), {}),
+    ("url-not-http", ("crawl", "--url", "ftp://jl.cri.cn/", "-O", OUT), 2, ("not an http(s) URL",), {}),
+    # settings
+    ("timeout-abc", (*OFFLINE, "-s", "DOWNLOAD_TIMEOUT=abc"), 2, ("DOWNLOAD_TIMEOUT", "number"), {}),
+    ("delay-fast", (*OFFLINE, "-s", "DOWNLOAD_DELAY=fast"), 2, ("DOWNLOAD_DELAY",), {}),
+    ("retry-x", (*OFFLINE, "-s", "RETRY_TIMES=x"), 2, ("RETRY_TIMES", "whole number"), {}),
+    ("max-pages-ten", (*OFFLINE, "-s", "MAX_PAGES=ten"), 2, ("MAX_PAGES",), {}),
+    ("keep-maybe", (*OFFLINE, "-s", "DEDUPE_KEEP_DUPLICATES=maybe"), 2, ("true or false",), {}),
+    ("log-level-setting", (*OFFLINE, "-s", "LOG_LEVEL=BOGUS"), 2, ("BOGUS", "INFO"), {}),
+    ("log-level-option", (*OFFLINE, "--log-level", "BOGUS"), 2, ("BOGUS", "INFO"), {}),
+    ("feeds-not-a-dict", (*OFFLINE, "-s", "FEEDS=notadict"), 2, ("FEEDS", "JSON object"), {}),
+    ("concurrency-0", (*OFFLINE, "-s", "CONCURRENT_REQUESTS=0"), 2, ("CONCURRENT_REQUESTS", "1 or more"), {}),
+    ("timeout-0", (*OFFLINE, "-s", "DOWNLOAD_TIMEOUT=0"), 2, ("more than 0",), {}),
+    ("setting-no-equals", (*OFFLINE, "-s", "DOWNLOAD_DELAY"), 2, ("NAME=VALUE",), {}),
+    # mirror, job folder
+    (
+        "mirror-bad-json",
+        ("crawl", "jl_cri", "--mirror", "{badmirror}", "-O", OUT),
+        2,
+        ("not valid JSON",),
+        {},
+    ),
+    (
+        "mirror-escapes",
+        ("crawl", "jl_cri", "--mirror", "{escapemirror}", "-O", OUT),
+        2,
+        ("entry 2", "leaves the mirror folder"),
+        {},
+    ),
+    ("mirror-missing", ("crawl", "jl_cri", "--mirror", "{folder}", "-O", OUT), 2, ("is not a mirror",), {}),
+    ("jobdir-in-proc", (*OFFLINE, "--jobdir", "/proc/newscrawler-job"), 2, ("--jobdir",), {}),
+    ("jobdir-is-file", (*OFFLINE, "--jobdir", "{afile}"), 2, ("it is a file",), {}),
+    ("jobdir-under-file", (*OFFLINE, "--jobdir", "{afile}/job"), 2, ("is a file, not a folder",), {}),
+    # extract-batch
+    ("batch-binary", ("extract-batch", "{binary}"), 2, ("binary file",), {}),
+    ("batch-unreadable", ("extract-batch", "/proc/self/mem"), 2, ("cannot read",), {}),
+    ("batch-folder", ("extract-batch", "{folder}"), 2, ("is a directory",), {}),
+    ("batch-missing", ("extract-batch", "{tmp}/nope.jsonl"), 2, ("no such manifest",), {}),
+    ("batch-not-json", ("extract-batch", "{notjson}"), 2, ("line 2: not JSON",), {}),
+    ("batch-no-path", ("extract-batch", "{nopath}"), 2, ("line 1: no path",), {}),
+    # limits that were accepted silently
+    ("max-pages-negative", (*OFFLINE, "--max-pages", "-5"), 2, ("--max-pages -5", "1 or more"), {}),
+    ("max-articles-0", (*OFFLINE, "--max-articles", "0"), 2, ("--max-articles 0",), {}),
+    ("output-empty", ("crawl", "jl_cri", "--offline", "-O", ""), 2, ("output file name is empty",), {}),
+    ("store-empty", (*OFFLINE, "--store", ""), 2, ("--store is empty",), {}),
+    # the ones that already worked
+    ("unknown-portal", ("crawl", "no_such_portal", "--offline", "-O", OUT), 2, ("unknown portal",), {}),
+    (
+        "output-dir-missing",
+        ("crawl", "jl_cri", "--offline", "-O", "{tmp}/no/out.jsonl"),
+        2,
+        ("does not exist",),
+        {},
+    ),
+    ("output-is-folder", ("crawl", "jl_cri", "--offline", "-O", "{folder}"), 2, ("is a directory",), {}),
+    (
+        "output-under-file",
+        ("crawl", "jl_cri", "--offline", "-O", "{afile}/o.jsonl"),
+        2,
+        ("not a directory",),
+        {},
+    ),
+    ("extract-missing", ("extract", "{tmp}/missing.html"), 2, ("no such file",), {}),
+    ("schedule-bad", ("schedule", "{schedule}"), 2, ("unknown portal 'nope'",), {}),
+    ("schedule-missing", ("schedule", "{tmp}/none.toml"), 2, ("no such schedule file",), {}),
+    ("argparse-int", (*OFFLINE, "--max-pages", "ten"), 2, ("invalid int value",), {}),
+    ("argparse-unknown-option", (*OFFLINE, "--fast"), 2, ("unrecognized arguments",), {}),
+    ("both-outputs", ("crawl", "jl_cri", "--offline", "-o", OUT, "-O", OUT), 2, ("not both",), {}),
+]
+
+
+def fill(argv: tuple[str, ...], files: dict[str, str], tmp: Path, port: int) -> list[str]:
+    return [arg.format(tmp=tmp, port=port, **files) for arg in argv]
+
+
+@pytest.mark.parametrize(("row", "argv", "status", "words", "env"), ROWS, ids=[r[0] for r in ROWS])
+def test_a_mistake_is_one_line(
+    row: str,
+    argv: tuple[str, ...],
+    status: int,
+    words: tuple[str, ...],
+    env: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = scratch(tmp_path)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    try:
+        code = main(fill(argv, files, tmp_path, free_port()))
+    except SystemExit as exc:  # argparse's own mistakes
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == status, err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ") and "Traceback" not in err
+    for word in words:
+        assert word in lines[0], lines[0]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing written, not even empty
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("crawl", "jl_cri", "--offline", "-s", "DOWNLOAD_TIMEOUT=abc"),
+        ("crawl", "--url", "http://[::1/"),
+        ("crawl", "jl_cri", "--offline", "--max-pages", "ten"),
+    ],
+)
+def test_the_console_entry_prints_one_line_too(argv: tuple[str, ...]) -> None:
+    proc = run_cli(*argv)
+    assert proc.returncode == EXIT_USAGE
+    assert_one_line_error(proc)
+
+
+def read_only_run(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``python -m newscrawler ARGV`` with ``folder`` mounted read-only (a private mount
+    namespace: as root, file modes alone do not stop a write)."""
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+    return subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            str(folder),
+            sys.executable,
+            "-m",
+            "newscrawler",
+            *argv,
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=FIXTURES.parent,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Path:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    probe = subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "sh",
+            "-c",
+            f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}"',
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if probe.returncode != 0 and os.geteuid() != 0:
+        pytest.skip(f"no read-only mount without root: {probe.stderr.strip()}")
+    assert probe.returncode == 0, probe.stderr
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (("-O", "{ro}/out.jsonl"), ("cannot write", "Read-only")),
+        (("--store", "{ro}/seen.sqlite3"), ("seen-store", "Read-only")),
+        (("--store", "{ro}/existing.sqlite3"), ("seen-store", "Read-only")),
+        (("--jobdir", "{ro}/job"), ("--jobdir", "Read-only")),
+    ],
+    ids=["output", "new-store", "existing-store", "jobdir"],
+)
+def test_a_read_only_place_is_one_line(
+    read_only: Path, tmp_path: Path, argv: tuple[str, ...], words: tuple[str, ...]
+) -> None:
+    from newscrawler.seen import open_store
+
+    open_store(read_only / "existing.sqlite3").close()
+    before = sorted(p.name for p in read_only.iterdir())
+    args = [a.format(ro=read_only) for a in argv]
+    if "-O" not in args:
+        args += ["-O", str(tmp_path / "out.jsonl")]
+    proc = read_only_run(read_only, "crawl", "jl_cri", "--offline", *args)
+    assert proc.returncode == EXIT_USAGE, proc.stderr
+    assert_one_line_error(proc, *words)
+    assert sorted(p.name for p in read_only.iterdir()) == before
+    assert not (tmp_path / "out.jsonl").exists()

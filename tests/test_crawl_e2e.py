@@ -12,6 +12,9 @@ import pytest
 from newscrawler.record import FIELDS
 from tests.conftest import FIXTURES, REPO, VOLATILE, load_json, read_jsonl, run_cli
 
+#: crawls in real processes: the slow tier (pytest -m e2e)
+pytestmark = pytest.mark.e2e
+
 MIRROR = FIXTURES / "jl_cri"
 REFERENCE_TITLE = "百日会战 只争朝夕 通化医药高新区为高质量发展增动力"
 

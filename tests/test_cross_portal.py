@@ -148,12 +148,14 @@ def test_reprint_pairs_are_what_they_claim(row: dict[str, str]) -> None:
 # -- jl_cri first, then cnjiwang ------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_first_crawl_exports_all_of_jl_cri(forward: tuple[Run, Run]) -> None:
     first, _ = forward
     assert _jl_cri_exported(first) == set(CRAWL["jl_cri"]["exported"])
     assert first.summary["articles_exported"] == len(first.records)
 
 
+@pytest.mark.e2e
 def test_each_shared_story_is_exported_once_the_jl_cri_copy(forward: tuple[Run, Run]) -> None:
     first, second = forward
     for row in SHARED:
@@ -162,12 +164,14 @@ def test_each_shared_story_is_exported_once_the_jl_cri_copy(forward: tuple[Run, 
     assert all(r["duplicate_of"] is None for r in first.records + second.records)
 
 
+@pytest.mark.e2e
 def test_same_topic_articles_are_not_duplicates(forward: tuple[Run, Run]) -> None:
     first, second = forward
     for row in DISTINCT:
         assert row["jl_cri"] in first.urls and row["cnjiwang"] in second.urls, row
 
 
+@pytest.mark.e2e
 def test_second_crawl_exports_everything_else_of_cnjiwang(forward: tuple[Run, Run]) -> None:
     _, second = forward
     shared = {r["cnjiwang"] for r in SHARED}
@@ -178,6 +182,7 @@ def test_second_crawl_exports_everything_else_of_cnjiwang(forward: tuple[Run, Ru
         assert {k: record[k] for k in want} == want, record["url"]
 
 
+@pytest.mark.e2e
 def test_second_crawl_counts_the_reprints_as_duplicates(forward: tuple[Run, Run]) -> None:
     first, second = forward
     same_text = sum(1 for r in SHARED if r["kind"] in SAME_TEXT_KINDS)
@@ -188,6 +193,7 @@ def test_second_crawl_counts_the_reprints_as_duplicates(forward: tuple[Run, Run]
     assert sum(first.duplicates.values()) == CRAWL["jl_cri"]["counts"]["duplicates_content"]
 
 
+@pytest.mark.e2e
 def test_no_text_is_exported_twice_across_the_two_outputs(forward: tuple[Run, Run]) -> None:
     first, second = forward
     records = first.records + second.records
@@ -198,6 +204,7 @@ def test_no_text_is_exported_twice_across_the_two_outputs(forward: tuple[Run, Ru
 # -- keeping duplicates ---------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_kept_duplicates_point_at_the_jl_cri_copy(keep: tuple[Run, Run]) -> None:
     first, second = keep
     assert second.urls == set(CRAWL["cnjiwang"]["exported"])
@@ -212,6 +219,7 @@ def test_kept_duplicates_point_at_the_jl_cri_copy(keep: tuple[Run, Run]) -> None
 # -- cnjiwang first, then jl_cri: the first copy wins -----------------------------------------
 
 
+@pytest.mark.e2e
 def test_opposite_order_the_cnjiwang_copy_wins(backward: tuple[Run, Run]) -> None:
     first, second = backward
     assert first.urls == set(CRAWL["cnjiwang"]["exported"])

@@ -11,12 +11,14 @@ from scrapy.exceptions import DropItem
 from newscrawler.dedupe.fingerprint import fingerprint_body
 from newscrawler.dedupe.stores import open_store
 from newscrawler.pipelines import DedupePipeline, Duplicate
+from newscrawler.record import Article
 from tests.test_store import ARTICLE, REPRINT, URL, URL2
 
 
-def _item(url: str, body: str) -> dict[str, Any]:
-    fp = fingerprint_body(body)
-    return {"url": url, "canonical_url": url, "body": body, "portal": "p", "_fingerprint": fp}
+def _item(url: str, body: str) -> Article:
+    item = Article(url=url, canonical_url=url, body=body, portal="p")
+    item.fingerprint = fingerprint_body(body)
+    return item
 
 
 def _pipeline(store: Any) -> DedupePipeline:
@@ -33,7 +35,7 @@ def test_exported_item_is_stored_and_copies_are_dropped() -> None:
         pipe.process_item(_item(URL2, REPRINT))
     pipe.item_left(_item(URL2, REPRINT), exception=Duplicate("x"))  # its own drop: no claim to release
     assert len(store) == 0
-    pipe.item_scraped(dict(first))
+    pipe.item_scraped(first.record())  # (the feed's view of the item)
     assert len(store) == 1 and store.has_url(URL)
     with pytest.raises(Duplicate, match=r"duplicate \(near\) of http"):
         pipe.process_item(_item(URL2, REPRINT))

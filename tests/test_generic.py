@@ -31,6 +31,7 @@ FIELDS = (
     "original_title",
     "published_at",
     "published_at_raw",
+    "published_at_source",
     "source",
     "editor",
     "authors",

@@ -15,6 +15,9 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO, load_json, read_jsonl, run_cli
 
+#: crawls in real processes: the slow tier (pytest -m e2e)
+pytestmark = pytest.mark.e2e
+
 MIRROR = FIXTURES / "jl_cri"
 SECTIONS = 9
 

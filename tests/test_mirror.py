@@ -77,8 +77,51 @@ def test_not_a_mirror_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(MirrorError, match=r"mirror\.json does not exist"):
         Mirror(tmp_path)
     (tmp_path / "mirror.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(MirrorError, match="not a valid mirror manifest"):
+    with pytest.raises(MirrorError, match="is not valid JSON"):
         Mirror(tmp_path)
+
+
+def _write_entries(root: Path, entries: list) -> None:
+    (root / "mirror.json").write_text(json.dumps({"entries": entries}), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "file", ["../../etc/passwd", "/etc/passwd", "site/../../outside.html", "..", "../x/../../y"]
+)
+def test_an_entry_leaving_the_mirror_folder_is_refused(tmp_path: Path, file: str) -> None:
+    ok = {"url": "http://demo.example/", "file": "site/index.html"}
+    _write_entries(tmp_path, [ok, {"url": "http://demo.example/a.html", "file": file}])
+    with pytest.raises(MirrorError) as caught:
+        Mirror(tmp_path)
+    message = str(caught.value)
+    assert "entry 2 (http://demo.example/a.html)" in message and "leaves the mirror folder" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("file", ["site/index.html", "site/./a/../index.html", "a..b.html", "..hidden"])
+def test_paths_inside_the_mirror_folder_load(tmp_path: Path, file: str) -> None:
+    _write_entries(tmp_path, [{"url": "http://demo.example/", "file": file}])
+    assert Mirror(tmp_path).entries["http://demo.example/"].path.parent.is_relative_to(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        ("[1, 2]", "not a mirror manifest"),
+        ('{"entries": {}}', "not a mirror manifest"),
+        ('{"entries": [1]}', "entry 1: not an object"),
+        ('{"entries": [{"file": "a.html"}]}', "entry 1: url None is not an http(s) URL"),
+        ('{"entries": [{"url": "http://a.example/"}]}', "file must be a path"),
+        ('{"entries": [{"url": "http://a.example/", "file": "a", "status": "ok"}]}', "must be numbers"),
+        ('{"entries": [{"url": "http://a.example/", "file": "a", "status": 999}]}', "status must be"),
+        ('{"entries": [{"url": "http://a.example/", "file": "a", "headers": [1]}]}', "headers must be"),
+    ],
+)
+def test_a_malformed_manifest_is_one_clear_error(tmp_path: Path, manifest: str, message: str) -> None:
+    (tmp_path / "mirror.json").write_text(manifest, encoding="utf-8")
+    with pytest.raises(MirrorError) as caught:
+        Mirror(tmp_path)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
 
 
 def test_delay_makes_an_entry_answer_late(mirror_dir: Path) -> None:

@@ -4,23 +4,12 @@ with captions and credits, authors from the byline, the original title. The clea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from newscrawler.extraction.blocks import Block, is_caption
 from newscrawler.extraction.boilerplate import clean_paragraphs
-from newscrawler.extraction.bylines import split_caption_credit
-from newscrawler.extraction.page import Block
-
-#: A caption is short; it usually sits centred under its image or ends with a photo credit.
-MAX_CAPTION_CHARS = 300
-CREDIT_END = re.compile(r"(摄|摄影|供图|图片来源[:：].{1,20}|新华社发|资料图片?)\s*[）)]?\s*$")
-
-
-def _is_caption(block: Block) -> bool:
-    if block.is_image or len(block.text) > MAX_CAPTION_CHARS:
-        return False
-    return block.centered or bool(CREDIT_END.search(block.text))
+from newscrawler.extraction.bylines import photographers, split_caption_credit
 
 
 def merge_authors(*groups: Iterable[dict[str, str]]) -> list[dict[str, str]]:
@@ -55,7 +44,7 @@ def assemble(
                 last_image = {"url": block.src, "caption": block.alt or None, "credit": None}
                 images.append(last_image)
                 continue
-            if last_image is not None and _is_caption(block):
+            if last_image is not None and is_caption(block):
                 caption, credit = split_caption_credit(block.text)
                 last_image["caption"] = caption or None
                 last_image["credit"] = credit
@@ -70,6 +59,7 @@ def assemble(
     return {
         "body": "\n".join(paragraphs),
         "images": images,
-        "authors": merge_authors(authors, byline_authors),
+        # photographers credited under the pictures come last
+        "authors": merge_authors(authors, byline_authors, photographers(i["credit"] or "" for i in images)),
         "original_title": original_title,
     }

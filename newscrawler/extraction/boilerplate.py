@@ -21,15 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .bylines import split_caption_credit, split_trailing_byline
 from .dates import parse_date
-from .literals import required_literals
 from .text import compact, normalize_text
 
 __all__ = [
     "BOILERPLATE_RULES",
+    "CREDIT_END_RE",
     "CleanResult",
     "boilerplate_reason",
     "clean_paragraphs",
@@ -41,33 +40,17 @@ __all__ = [
 PatternLike = str | re.Pattern[str]
 
 
+@dataclass(frozen=True)
 class Rule:
-    """One boilerplate pattern: fires when ``pattern`` is found in a paragraph of ≤ ``max_len`` chars.
+    """One boilerplate pattern: fires when ``pattern`` is found in a paragraph of ≤ ``max_len`` chars."""
 
-    The pattern is compiled when first needed: the literal prefilters (below) decide most
-    paragraphs without it, and compiling every rule costs a batch's start-up time.
-    """
-
-    __slots__ = ("_compiled", "max_len", "reason", "source")
-
-    def __init__(self, reason: str, source: str, max_len: int = 400) -> None:
-        self.reason = reason
-        self.source = source
-        self.max_len = max_len
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = re.compile(self.source)
-        return compiled
-
-    def __repr__(self) -> str:
-        return f"Rule({self.reason!r}, {self.source!r}, {self.max_len})"
+    reason: str
+    pattern: re.Pattern[str]
+    max_len: int = 400
 
 
-_r = Rule
+def _r(reason: str, source: str, max_len: int = 400) -> Rule:
+    return Rule(reason, re.compile(source), max_len)
 
 
 _LBR = r"[【\[（(〔]?\s*"
@@ -203,81 +186,6 @@ BOILERPLATE_RULES: tuple[Rule, ...] = (
 )
 
 
-#: Every rule applies to short paragraphs, the rules meant for longer ones to the rest (two
-#: literal indexes, see below: one for all lengths makes long paragraphs run into the literals
-#: of short-only rules, measured twice as slow; one per length limit would cost more to compile).
-_SHORT = 60
-_LONG_RULES = tuple(rule for rule in BOILERPLATE_RULES if rule.max_len > _SHORT)
-_MAX_LEN = max(rule.max_len for rule in BOILERPLATE_RULES)
-
-
-# --- literal prefilters
-#
-# Trying every rule at every position of a paragraph is slow (~20 µs for a 200-char one). Each
-# rule needs some literal text to match: 来源/稿源/… for the info line, 版权/转载/… for a
-# disclaimer. An alternation of all those literals is scanned far faster (the regex engine skips
-# to the positions of their first characters); a paragraph holding none of them cannot match
-# any rule. On the few that hold one, only the rules whose own literals are in the paragraph
-# run (and get compiled). The literals are read from the rules' own parse trees, so they follow
-# any change of the rules; a rule for which no such literal set is found always runs, and
-# disables the alternation (never the result).
-
-_RULE_LITERALS = {id(rule): required_literals(rule.source) for rule in BOILERPLATE_RULES}
-
-
-class _RuleIndex:
-    """The rules of one length class with their literals: ``scan`` is the alternation of every
-    literal (longest first), ``masks`` maps a literal to the bit set of the rules it lets run
-    (those with a literal that is a prefix of it: at a position where the alternation matches
-    its longest literal, the shorter literals matching there are exactly its prefixes).
-    ``scan`` is None when some rule has no literal set: then every rule runs."""
-
-    def __init__(self, rules: Sequence[Rule]) -> None:
-        self.rules = tuple(rules)
-        found = [_RULE_LITERALS[id(rule)] for rule in self.rules]
-        self.scan: re.Pattern[str] | None = None
-        self.masks: dict[str, int] = {}
-        if any(lits is None for lits in found):
-            return
-        owners: dict[str, int] = {}  # literal -> the rules that have it
-        for i, lits in enumerate(found):
-            for lit in lits or ():
-                owners[lit] = owners.get(lit, 0) | 1 << i
-        literals = sorted(owners, key=lambda x: (-len(x), x))
-        for lit in literals:
-            mask = 0
-            for end in range(1, len(lit) + 1):
-                mask |= owners.get(lit[:end], 0)
-            self.masks[lit] = mask
-        self.scan = re.compile("|".join(map(re.escape, literals)))
-
-    def reason(self, text: str) -> str | None:
-        """The reason of the first rule (in order) that matches ``text``, or None."""
-        n = len(text)
-        if self.scan is None:
-            candidates = (1 << len(self.rules)) - 1
-        else:
-            # every position where a literal starts (one search per hit: most texts have none)
-            search, masks = self.scan.search, self.masks
-            candidates = 0
-            m = search(text)
-            while m is not None:
-                candidates |= masks[m.group()]
-                m = search(text, m.start() + 1)
-        rules = self.rules
-        while candidates:
-            low = candidates & -candidates
-            rule = rules[low.bit_length() - 1]
-            if n <= rule.max_len and rule.pattern.search(text):
-                return rule.reason
-            candidates ^= low
-        return None
-
-
-_SHORT_INDEX = _RuleIndex(BOILERPLATE_RULES)
-_LONG_INDEX = _RuleIndex(_LONG_RULES)
-
-
 def _compile_extra(extra: Iterable[PatternLike]) -> list[re.Pattern[str]]:
     return [p if isinstance(p, re.Pattern) else re.compile(p) for p in extra]
 
@@ -296,14 +204,18 @@ def boilerplate_reason(paragraph: str, extra_patterns: Sequence[PatternLike] = (
     return reason
 
 
-@lru_cache(maxsize=4096)
+#: A line this short that is mostly a date-time is the info line (longer: a sentence with a date)
+MAX_DATED_INFO_CHARS = 60
+
+
 def _builtin_reason(text: str) -> str | None:
+    """The reason of the first rule (in order) that matches ``text``, else "info" for a dated
+    info line, else None."""
     n = len(text)
-    if n <= _MAX_LEN:
-        reason = (_SHORT_INDEX if n <= _SHORT else _LONG_INDEX).reason(text)
-        if reason is not None:
-            return reason
-    if n <= 60 and _is_dated_info(text):
+    for rule in BOILERPLATE_RULES:
+        if n <= rule.max_len and rule.pattern.search(text):
+            return rule.reason
+    if n <= MAX_DATED_INFO_CHARS and _is_dated_info(text):
         return "info"
     return None
 
@@ -381,8 +293,9 @@ class CleanResult:
     removed: list[tuple[str, str]] = field(default_factory=list)
 
 
-#: A photo caption ends with its credit: 朱传刚 摄 / （新华社记者 张三 摄） / 新华社发.
-_CREDIT_END_RE = re.compile(r"(?:摄|摄影|供图|[社网]发)\s*[)）]?\s*$")
+#: A photo caption ends with its credit: 朱传刚 摄 / （新华社记者 张三 摄） / 新华社发 / 图片来源：… /
+#: 资料图 (the one credit-ending test of the package: captions and body lines).
+CREDIT_END_RE = re.compile(r"(?:摄|摄影|供图|[社网]发|图片来源[:：].{1,20}|资料图片?)\s*[)）]?\s*$")
 _PUNCT_RE = re.compile(r"[\s\W_]+")
 
 
@@ -429,7 +342,7 @@ def clean_paragraphs(
                 in_disclaimer = True
             result.removed.append((reason, text))
             continue
-        if len(text) <= 300 and _CREDIT_END_RE.search(text) and split_caption_credit(text)[1]:
+        if len(text) <= 300 and CREDIT_END_RE.search(text) and split_caption_credit(text)[1]:
             result.removed.append(("caption", text))
             continue
         kept.append(text)

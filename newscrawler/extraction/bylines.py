@@ -1,4 +1,4 @@
-"""Bylines, info lines and photo credits of Chinese news pages.
+"""Bylines and photo credits of Chinese news pages (the info line under a title: ``infoline``).
 
 An author is a dict ``{"name": ..., "role": ...}`` with ``"org"`` only when the byline names the
 organisation (``新华社记者 张三`` → org ``新华社``; ``本报记者`` names none, so no ``org`` key).
@@ -10,44 +10,19 @@ Editors (责编/编辑/校对/审核 ...) and sources (来源) are never returne
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from collections.abc import Iterable
 
-from .dates import ParsedDate, parse_date
-from .literals import required_literals
+from .names import CJK, LOCAL_ORGS, is_bare_name, is_name, is_org
 
 __all__ = [
-    "InfoLine",
+    "Author",
     "parse_byline",
-    "parse_info_line",
+    "photographers",
     "split_caption_credit",
     "split_trailing_byline",
 ]
 
 Author = dict[str, str]
-
-_CJK = "\u3400-\u9fff\uf900-\ufaff"
-
-
-def _all_cjk(text: str) -> bool:
-    return all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
-
-
-def _has_name_shape(token: str) -> bool:
-    """``[CJK]{2,4}``, or ``[CJK]{1,6}`` and one to three ``·``/``•``/``・`` + ``[CJK]{1,8}`` (a
-    transliterated name: 阿卜杜拉·艾买提), over the whole token. (Plain Python: a regex of CJK
-    ranges costs milliseconds to compile.)"""
-    if 2 <= len(token) <= 4 and _all_cjk(token):
-        return True
-    parts = token.replace("•", "·").replace("・", "·").split("·")
-    return (
-        2 <= len(parts) <= 4
-        and 1 <= len(parts[0]) <= 6
-        and all(1 <= len(part) <= 8 for part in parts[1:])
-        and all(map(_all_cjk, parts))
-    )
-
 
 # Multi-character role labels, longest first (they are split out of tokens: 吉林日报记者王忠先).
 _ROLE_LABELS: dict[str, str] = {
@@ -67,6 +42,11 @@ _ROLE_LABELS: dict[str, str] = {
     "撰稿": "author",
     "撰文": "author",
     "作者": "author",
+    "采写": "author",
+    "文字": "author",
+    "主笔": "author",
+    "特约评论员": "author",
+    "评论员": "author",
     "编译": "translator",
     "翻译": "translator",
     "译者": "translator",
@@ -81,6 +61,9 @@ _SHORT_LABELS: dict[str, str] = {
     "摄": "photographer",
     "译": "translator",
 }
+# Titles written right after the column or paper they belong to (政能亮特约评论员 韩涵): the
+# word before them is never a name.
+_TITLES_AFTER_ORG = frozenset({"评论员", "特约评论员"})
 # Labels after the names they qualify: 朱传刚 摄, 张三/摄影, 李四 供图.
 _SUFFIX_LABELS = frozenset({"摄", "摄影", "供图", "摄像"})
 # Labels whose names are NOT authors.
@@ -98,7 +81,6 @@ _NON_AUTHOR_LABELS = (
     "策划",
     "制作",
     "设计",
-    "海报",
     "视频",
     "剪辑",
     "出品",
@@ -110,99 +92,45 @@ _NON_AUTHOR_LABELS = (
     "美编",
     "排版",
 )
-_STOP_NAMES = frozenset(
-    {
-        "报道",
-        "综合",
-        "整理",
-        "编辑",
-        "来源",
-        "本报",
-        "本台",
-        "本网",
-        "本刊",
-        "记者",
-        "发自",
-        "电讯",
-        "图片",
-        "资料",
-        "资料图",
-        "网络",
-        "新闻",
-        "消息",
-        "特稿",
-        "专稿",
-        "原创",
-        "供稿",
-        "联合",
-        "采写",
-        "报导",
-        "通讯",
-        "见习",
-        "实习",
-        "摄影",
-        "视频",
-        "直播",
-        "微信",
-        "客户端",
-        "新华社",
-        "人民网",
-        "新华网",
-        "专电",
-        "电头",
-        "北京",
-        "上海",
-        "文图",
-        "图文",
-        "署名",
-        "转载",
-        "作者",
-        "未知",
-        "佚名",
-        "匿名",
-        "不详",
-        "网友",
-        "小编",
-    }
-)
-_ORG_SUFFIX_RE = re.compile(
-    r"(?:报|报社|社|网|台|电台|电视台|刊|杂志|中心|新闻|客户端|频道|通讯社|传媒|集团|在线|周刊|日报|晚报|时报"
-    r"|新闻网|融媒|号|央视|之声)$"
-)
-_LOCAL_ORG = frozenset({"本报", "本台", "本网", "本刊", "本站", "本社", "本报驻地", "本网站"})
-
-_multi = sorted([*_ROLE_LABELS, *_NON_AUTHOR_LABELS], key=len, reverse=True)
+_LABELS = frozenset([*_ROLE_LABELS, *_NON_AUTHOR_LABELS])
+_multi = sorted(_LABELS, key=len, reverse=True)
 _LABEL_SPLIT_RE = re.compile("(" + "|".join(map(re.escape, _multi)) + ")")
-_SEP_RE = re.compile(r"[\s\u3000\u00a0,，、;；|｜:：/／()（）\[\]【】〔〕<>《》]+")
+_SEP_RE = re.compile(r"[\s\u3000\u00a0,，、;；|｜丨:：/／()（）\[\]【】〔〕<>《》□■◆●]+")
 _BRACKETS = "()（）[]【】〔〕"
-
-
-def _is_org(token: str) -> bool:
-    return token in _LOCAL_ORG or (
-        1 < len(token) <= 16 and bool(_ORG_SUFFIX_RE.search(token)) and not token.startswith("据")
-    )
-
-
-#: Page-chrome words that follow an info line (作者：张三 举报 收藏 微博 …): never names.
-_UI_WORD_RE = re.compile(
-    r"字体|字号|举报|收藏|分享|微博|微信|打印|评论|关注|点赞|阅读|浏览|纠错|关闭|返回|登录|注册|首页|更多|查看"
-    r"|链接|扫码|下载|客户端|播报|复制|放大|缩小|默认|上一|下一|原文|正文|全文|专题|视频|图集"
+#: Words of a byline that are neither labels nor names and say nothing against it being one:
+#: ``上海报道``, ``发自上海``, ``亦有贡献``, ``5月1日电``.
+_FILLER_RE = re.compile(
+    rf"[{CJK}]{{0,6}}报道|发自[{CJK}]{{2,8}}|(?:对本文)?亦有贡献|参与采写|(?:\d{{1,2}}月)?\d{{1,2}}日电?"
 )
-
-
-def _is_name(token: str) -> bool:
-    return (
-        _has_name_shape(token)
-        and token not in _STOP_NAMES
-        and not token.startswith("本")
-        and not _UI_WORD_RE.search(token)
-        and not _is_org(token)
-    )
+_FILLER_SPLIT_RE = re.compile(r"(发自|对本文亦有贡献|亦有贡献|参与采写)")
 
 
 def _tokens(text: str) -> list[str]:
-    text = _LABEL_SPLIT_RE.sub(r" \1 ", text)
-    return [t for t in _SEP_RE.split(text) if t]
+    text = _FILLER_SPLIT_RE.sub(r" \1", _LABEL_SPLIT_RE.sub(r" \1 ", text))
+    toks = [t for t in _SEP_RE.split(text) if t]
+    # a name spaced out for alignment (方 敏, 邹 明): single characters run together again
+    out: list[str] = []
+    spaced = False  # out[-1] is single characters run together
+    for tok in toks:
+        single = len(tok) == 1 and tok not in _SHORT_LABELS and _is_cjk_run(tok)
+        if (
+            single
+            and out
+            and (len(out[-1]) == 1 or spaced)
+            and len(out[-1]) < 3
+            and out[-1] not in _SHORT_LABELS
+            and _is_cjk_run(out[-1])
+        ):
+            out[-1] += tok
+            spaced = True
+            continue
+        out.append(tok)
+        spaced = False
+    return out
+
+
+def _is_cjk_run(text: str) -> bool:
+    return all("\u3400" <= c <= "\u9fff" for c in text)
 
 
 def _parse(text: str) -> tuple[list[Author], int]:
@@ -228,8 +156,8 @@ def _parse(text: str) -> tuple[list[Author], int]:
                 label_role = "author"
                 i += 1
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
-            prev_is_name = i > 0 and (bool(group) or bool(pending)) and _is_name(toks[i - 1])
-            if tok in _SUFFIX_LABELS and prev_is_name and (nxt is None or not _is_name(nxt)):
+            prev_is_name = i > 0 and (bool(group) or bool(pending)) and is_name(toks[i - 1])
+            if tok in _SUFFIX_LABELS and prev_is_name and (nxt is None or not is_name(nxt)):
                 if pending:
                     for n in pending:
                         authors.append({"name": n, "role": "photographer"})
@@ -241,11 +169,18 @@ def _parse(text: str) -> tuple[list[Author], int]:
                 role, group, pending, skipping = label_role, [], [], False
                 # org is the token right before the label, if it looks like one
                 org = None
-                if i > 0 and _is_org(toks[i - 1]) and toks[i - 1] not in _LOCAL_ORG:
+                if i > 0 and is_org(toks[i - 1]) and toks[i - 1] not in LOCAL_ORGS:
                     org = toks[i - 1]
-        elif nxt is not None and (nxt in _ROLE_LABELS or nxt in _SHORT_LABELS) and _is_org(tok):
+        elif nxt is not None and (nxt in _ROLE_LABELS or nxt in _SHORT_LABELS) and is_org(tok):
             pass  # an org prefix (吉林日报 记者); handled when the label is seen
-        elif _is_name(tok):
+        elif nxt in _TITLES_AFTER_ORG:
+            pass  # a column or paper (政能亮特约评论员)
+        elif _FILLER_RE.fullmatch(tok):
+            pass
+        elif is_name(tok):
+            if role is not None and not skipping and _two_names(tok):
+                toks[i : i + 1] = [tok[:2], tok[2:]]  # 张三李四: two names run together
+                continue
             if skipping:
                 pass
             elif role is not None:
@@ -257,23 +192,49 @@ def _parse(text: str) -> tuple[list[Author], int]:
                     group.append(a)
             else:
                 pending.append(tok)
-        else:
+        elif not skipping:  # (what follows 来源/编辑 is their value, not junk)
             junk += 1
-            if not skipping:
-                role, group = None, []
+            role, group = None, []
         i += 1
     junk += len(pending)
     return authors, junk
 
 
-def parse_byline(text: str) -> list[Author]:
+def parse_byline(text: str, bare_role: str | None = None) -> list[Author]:
     """Authors named by a byline: ``(吉林日报记者 王忠先 通讯员 朱传刚)`` →
     ``[{"name": "王忠先", "role": "reporter", "org": "吉林日报"},
     {"name": "朱传刚", "role": "correspondent"}]``.
+
+    With ``bare_role``, a text of names and no label (``刘艺、杨吉``, where the slot says they are
+    bylined: a dateline's parentheses) gives those names in that role, if each starts with a
+    surname (:func:`~newscrawler.extraction.names.is_bare_name`).
     """
     if not text:
         return []
-    return _parse(text)[0]
+    authors = _parse(text)[0]
+    if not authors and bare_role:
+        authors = [{"name": n, "role": bare_role} for n in _bare_names(text)]
+    return authors
+
+
+def _two_names(token: str) -> bool:
+    """``张三李四``: four characters that read as two two-character names (not one name with a
+    compound surname, 欧阳明月)."""
+    return len(token) == 4 and not is_bare_name(token) and is_bare_name(token[:2]) and is_bare_name(token[2:])
+
+
+#: At most this many names in an unlabelled byline (more is a list of people in the story).
+MAX_BARE_NAMES = 4
+
+
+def _bare_names(text: str) -> list[str]:
+    """The names of ``text`` if it is nothing but one to four bare names, else []."""
+    if len(text) > 40:
+        return []
+    toks = [t for t in _tokens(text) if not _FILLER_RE.fullmatch(t)]  # (王帆 上海报道)
+    if 1 <= len(toks) <= MAX_BARE_NAMES and all(is_bare_name(t) for t in toks):
+        return list(dict.fromkeys(toks))
+    return []
 
 
 def _clean_byline(text: str) -> list[Author] | None:
@@ -306,7 +267,16 @@ def split_trailing_byline(paragraph: str) -> tuple[str, list[Author]]:
         authors = _clean_byline(m.group(1))
         if authors is not None:
             return stripped[: m.start()].rstrip(), authors
+    # bare names closing a paragraph: …掌声肯定。（郭旭）, or a paragraph of only them
+    if m and (m.start() == 0 or stripped[m.start() - 1] in _SENTENCE_END):
+        names = _bare_names(m.group(1))
+        if names:
+            return stripped[: m.start()].rstrip(), [{"name": n, "role": "author"} for n in names]
     return paragraph, []
+
+
+#: What ends the sentence before a closing ``（张三）``.
+_SENTENCE_END = frozenset("。！？!?”」』…")
 
 
 def _has_role_label(text: str) -> bool:
@@ -314,165 +284,33 @@ def _has_role_label(text: str) -> bool:
     return any(t in _ROLE_LABELS or t in _SHORT_LABELS for t in toks)
 
 
-# --------------------------------------------------------------------------- info lines
-
-
-@dataclass
-class InfoLine:
-    """What the line under a title says: time, 来源, 责编, authors."""
-
-    published: ParsedDate | None = None
-    source: str | None = None
-    editor: str | None = None
-    authors: list[Author] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        """A plain dict (``published`` as its ISO string)."""
-        return {
-            "published": self.published.iso if self.published else None,
-            "source": self.source,
-            "editor": self.editor,
-            "authors": list(self.authors),
-        }
-
-
-_INFO_LABELS: dict[str, str] = {
-    "来源": "source",
-    "稿源": "source",
-    "出处": "source",
-    "责任编辑": "editor",
-    "责编": "editor",
-    "编辑": "editor",
-    "值班编辑": "editor",
-    "作者": "author",
-    "记者": "author",
-    "通讯员": "author",
-    "撰稿": "author",
-    "撰文": "author",
-    "编译": "author",
-    "摄影": "author",
-    "发布时间": "time",
-    "发表时间": "time",
-    "发布日期": "time",
-    "更新时间": "time",
-    "时间": "time",
-    "日期": "time",
-    "浏览": "stop",
-    "阅读": "stop",
-    "点击": "stop",
-    "字号": "stop",
-    "字体": "stop",
-    "打印": "stop",
-    "分享": "stop",
-    "评论": "stop",
-    "收藏": "stop",
-    "扫一扫": "stop",
-    "校对": "stop",
-    "审核": "stop",
-    "浏览次数": "stop",
-    "阅读量": "stop",
-    "点击数": "stop",
-}
-_INFO_LABEL_RE = re.compile(
-    r"(?:文章|稿件|本文|信息|新闻|内容)?"
-    r"(?:【|\[)?(" + "|".join(map(re.escape, sorted(_INFO_LABELS, key=len, reverse=True))) + r")"
-    r"(?:】|\])?\s*[:：]\s*"
-)
-_VALUE_END_RE = re.compile(
-    r"[|｜【】\[\]]|\s{2,}|(?:19|20)\d{2}[-/.年]\d{1,2}|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]{1,4}[:：])"
-)
-
-
-def _value_token(value: str) -> str | None:
-    m = _VALUE_END_RE.search(value)
-    if m:
-        value = value[: m.start()]
-    value = re.split(r"[，。；;！？)）】\]]", value, maxsplit=1)[0]
-    value = value.strip(" \t\u3000\u00a0-—_·|｜,，;；()（）【】[]")
-    if not value:
-        return None
-    # a single value: the first whitespace-separated token (来源：新华网 张三 → 新华网)
-    first = value.split()[0]
-    return first or None
-
-
-def parse_info_line(text: str) -> InfoLine:
-    """Parse a meta line such as ``2020-06-04 09:34:01来源:吉林日报责编:赵宇静`` or
-    ``发布时间：… 来源：… 作者：… 责任编辑：…`` (labels in any order, ``:`` or ``：``)."""
-    info = InfoLine()
-    if not text:
-        return info
-    text = text.replace("\u3000", " ").replace("\u00a0", " ")
-    matches = list(_INFO_LABEL_RE.finditer(text))
-    authors: list[Author] = []
-    for idx, m in enumerate(matches):
-        kind = _INFO_LABELS[m.group(1)]
-        end = matches[idx + 1].start() if idx + 1 < len(matches) else len(text)
-        raw_value = text[m.end() : end]
-        if kind == "source" and info.source is None:
-            info.source = _value_token(raw_value)
-        elif kind == "editor" and info.editor is None:
-            info.editor = _value_token(raw_value)
-        elif kind == "time" and info.published is None:
-            info.published = parse_date(raw_value)
-        elif kind == "author":
-            val = raw_value
-            cut = _VALUE_END_RE.search(val)
-            if cut and cut.start() > 0:
-                val = val[: cut.start()]
-            label = m.group(1)
-            found = parse_byline(f"{label} {val}")
-            if not found and label == "作者":
-                # 作者：a name outside our 2–4 character rule (pen names, foreign names)
-                latin = re.match(r"\s*([A-Za-z][A-Za-z.'\- ]{1,40}[A-Za-z.])", val)
-                token = latin.group(1) if latin else _value_token(val)
-                if token and token not in _STOP_NAMES and len(token) <= 20 and (latin or _is_name(token)):
-                    found = [{"name": token, "role": "author"}]
-            for a in found:
-                if not any(x["name"] == a["name"] for x in authors):
-                    authors.append(a)
-    if info.published is None:
-        info.published = parse_date(text)
-    info.authors = authors
-    return info
-
-
 # --------------------------------------------------------------------------- captions
 
-_NAME2 = rf"[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{1,8}})*"
+_NAME2 = rf"[{CJK}]{{2,4}}(?:[·•][{CJK}]{{1,8}})*"
 _CREDIT_NAMES = rf"{_NAME2}(?:(?:\s*[、，,]\s*|\s+){_NAME2})*"
-#: The credit patterns. One runs only on captions holding one of its required literals (most
-#: captions have no credit), and is compiled when first run (CJK character ranges make these
-#: slow to compile).
-_CAPTION_PATTERNS: tuple[str, ...] = (
-    # 新华社发（张三 摄） / 新华社发
-    rf"\s*([{_CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$",
-    # （新华社记者 张三 摄） (张三/摄)
-    r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$",
-    # … 朱传刚 摄 / 记者 李四/摄 / 新华社记者 张三 摄
-    rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{_CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
-    r"\s*[/／]?\s*(?:摄影|摄)\s*$",
-    # （图片来源：网络） 图/张三 供图：xx
-    r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
-    rf"\s*[（(]?\s*([{_CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$",
+#: The credit patterns, tried in order (the index says which one matched).
+_CAPTION_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        # 新华社发（张三 摄） / 新华社发
+        rf"\s*([{CJK}]{{2,8}}?)发\s*(?:[（(]\s*([^()（）]{{2,30}}?)\s*[/／]?\s*摄\s*[)）])?\s*$",
+        # （新华社记者 张三 摄） (张三/摄)
+        r"\s*[（(]\s*([^()（）]{2,40}?)\s*[/／]?\s*(?:摄影|摄)\s*[)）]\s*$",
+        # … 朱传刚 摄 / 记者 李四/摄 / 新华社记者 张三 摄
+        rf"(?:(?<=[\s。！？.!?）)」”])|^)\s*((?:[{CJK}]{{2,12}}记者\s*|记者\s*)?{_CREDIT_NAMES})"
+        r"\s*[/／]?\s*(?:摄影|摄)\s*$",
+        # （图片来源：网络） 图/张三 供图：xx
+        r"\s*[（(]?\s*(?:图片来源|图源|来源|供图|图片提供|摄影|图)\s*[:：/／]\s*([^()（）\s]{2,30})\s*[)）]?\s*$",
+        rf"\s*[（(]?\s*([{CJK}]{{2,16}}?)\s*供图\s*[)）]?\s*$",
+    )
 )
-
-
-@cache
-def _caption_literals(idx: int) -> frozenset[str] | None:
-    return required_literals(_CAPTION_PATTERNS[idx])
-
-
-@cache
-def _caption_pattern(idx: int) -> re.Pattern[str]:
-    return re.compile(_CAPTION_PATTERNS[idx])
 
 
 def _credit_from(text: str) -> str | None:
     authors = parse_byline(text)
     if authors:
         return "、".join(a["name"] for a in authors)
-    names = [t for t in _tokens(text) if _is_name(t)]
+    names = [t for t in _tokens(text) if is_name(t)]
     if names:
         return "、".join(names)
     return None
@@ -484,22 +322,19 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
     text = caption.strip()
     if not text:
         return caption, None
-    for idx in range(len(_CAPTION_PATTERNS)):
-        literals = _caption_literals(idx)
-        if literals is not None and not any(lit in text for lit in literals):
-            continue
-        m = _caption_pattern(idx).search(text)
+    for idx, pattern in enumerate(_CAPTION_PATTERNS):
+        m = pattern.search(text)
         if not m:
             continue
         if idx == 0:
             org = m.group(1)
-            if not _is_org(org):
+            if not is_org(org):
                 continue
             credit = _credit_from(m.group(2)) if m.group(2) else None
             credit = credit or org
         elif idx in (3, 4):
             credit = m.group(1).strip()
-            if idx == 4 and not (_is_org(credit) or _is_name(credit)):
+            if idx == 4 and not (is_org(credit) or is_name(credit)):
                 continue
         else:
             credit = _credit_from(m.group(1) + " 摄")
@@ -507,3 +342,15 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
             continue
         return text[: m.start()].rstrip(), credit
     return text, None
+
+
+def photographers(credits: Iterable[str]) -> list[Author]:
+    """The people among photo credits (``张三``, ``张三、李四``; an organisation such as ``新华社``,
+    ``网络`` or a picture agency such as ``视觉中国`` is not one: a credited name must start with
+    a surname), as authors with role ``photographer``."""
+    out: list[Author] = []
+    for credit in credits:
+        for name in re.split(r"[、，,\s]+", credit):
+            if is_bare_name(name) and all(a["name"] != name for a in out):
+                out.append({"name": name, "role": "photographer"})
+    return out

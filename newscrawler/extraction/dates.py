@@ -10,15 +10,32 @@ Output conventions (the record's ``published_at`` / ``published_at_raw``):
 * ``raw`` is the matched text exactly as it appears on the page (full-width digits included).
 
 Impossible dates (``2020-02-30``, ``25:61``) are rejected and the search continues.
+
+Forms read: ``2020-06-04 09:34:01``, ``2020/6/4``, ``2020.06.04``, ``2020年6月4日 下午3:20``,
+``2024年5月22日週三 上午8:21`` (a weekday between date and time), ``2005.08.2605:39`` (date and
+time run together), full-width digits. :func:`parse_yearless` reads ``10-08 12:00`` given the year,
+:func:`parse_relative` reads ``昨天 10:32`` / ``3小时前`` / ``刚刚`` given the reference time (the
+response's HTTP ``Date``, else the crawl time).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
 
-__all__ = ["ParsedDate", "date_from_url", "find_dates", "parse_date"]
+__all__ = [
+    "ParsedDate",
+    "date_from_url",
+    "find_dates",
+    "parse_date",
+    "parse_relative",
+    "parse_yearless",
+    "reference_time",
+]
 
 
 @dataclass(frozen=True)
@@ -40,7 +57,8 @@ _FW = str.maketrans("０１２３４５６７８９：／－．　", "0123456789
 _SP = r"[\s\u00a0\u3000]"
 _DATE = (
     r"(?<![0-9])(?P<y>(?:19|20)\d{2})"
-    r"(?:(?P<sep>[-/.])(?P<m1>\d{1,2})(?P=sep)(?P<d1>\d{1,2})(?![0-9])"
+    # (a two-digit day may run into a time: 2005.08.2605:39)
+    r"(?:(?P<sep>[-/.])(?P<m1>\d{1,2})(?P=sep)(?P<d1>\d{2}(?=\d{1,2}[:：]\d{2})|\d{1,2}(?![0-9]))"
     r"|"
     + _SP
     + r"*年"
@@ -53,11 +71,13 @@ _DATE = (
     + _SP
     + r"*[日号]?)"
 )
+#: A weekday between a date and its time: 週三, 星期四, （周五）.
+_WEEKDAY = r"(?:" + _SP + r"*[（(]?(?:星期|週|周|礼拜|禮拜)[一二三四五六日天][)）]?)?"
 _TIME = (
-    r"(?:(?:T|" + _SP + r"{0,3}|" + _SP + r"*[,，]?" + _SP + r"*)"
+    r"(?:" + _WEEKDAY + r"(?:T|" + _SP + r"{0,3}|" + _SP + r"*[,，]?" + _SP + r"*)"
     r"(?P<ampm>上午|下午|晚上|凌晨|早上|中午)?" + _SP + r"*"
     r"(?P<H>\d{1,2})" + _SP + r"?(?:[:时點点])" + _SP + r"?(?P<M>\d{2})(?![0-9])"
-    r"(?:" + _SP + r"?(?:[:分])" + _SP + r"?(?P<S>\d{2})(?![0-9])(?:\.\d+)?)?"
+    r"(?:" + _SP + r"?(?:[:分])" + _SP + r"?(?P<S>\d{2})(?:\.\d+)?)?"
     r"(?:分(?!钟))?(?:秒)?"
     r"(?P<tz>" + _SP + r"?(?:Z|UTC|GMT)?(?:[+-]\d{2}:?\d{2})|Z(?![A-Za-z]))?)?"
 )
@@ -89,9 +109,7 @@ def _build(m: re.Match[str], original: str, default_offset: str) -> ParsedDate |
         return ParsedDate(f"{y:04d}-{mo:02d}-{d:02d}", raw)
     hh, mm = int(m.group("H")), int(m.group("M"))
     ss = int(m.group("S")) if m.group("S") else 0
-    ampm = m.group("ampm")
-    if (ampm in ("下午", "晚上") and hh < 12) or (ampm == "中午" and hh < 11):
-        hh += 12
+    hh = _with_ampm(hh, m.group("ampm"))
     try:
         datetime(y, mo, d, hh, mm, ss)
     except ValueError:
@@ -160,3 +178,103 @@ def date_from_url(url: str) -> ParsedDate | None:
             raw = m.group(0).strip("/")
             return ParsedDate(f"{y:04d}-{mo:02d}-{d:02d}", raw)
     return None
+
+
+# --------------------------------------------------------------------------- year-less times
+
+#: ``10-08 12:00``, ``5月10日 09:01``, ``05/10 9:01``: month, day and a time of day, no year. A
+#: year-less date without a time is not read (``10-08`` alone is too often something else).
+_YEARLESS_RE = re.compile(
+    r"(?<![0-9])(?<![0-9][-/.年])(?P<mo>\d{1,2})(?:[-/.](?P<d1>\d{1,2})(?![0-9])"
+    r"|" + _SP + r"*月" + _SP + r"*(?P<d2>\d{1,2})" + _SP + r"*[日号])" + _WEEKDAY + _SP + r"{0,3}"
+    r"(?P<ampm>上午|下午|晚上|凌晨|早上|中午)?" + _SP + r"*"
+    r"(?P<H>\d{1,2})[:：](?P<M>\d{2})(?![0-9])(?:[:：](?P<S>\d{2}))?"
+)
+
+
+def parse_yearless(text: str, year: int, default_offset: str = "+08:00") -> ParsedDate | None:
+    """The first month-day-time without a year in ``text`` (``10-08 12:00``), in ``year`` (which
+    the caller takes from the page's meta tags or URL)."""
+    if not text:
+        return None
+    norm = text.translate(_FW)
+    for m in _YEARLESS_RE.finditer(norm):
+        hh, mm = int(m.group("H")), int(m.group("M"))
+        ss = int(m.group("S")) if m.group("S") else 0
+        hh = _with_ampm(hh, m.group("ampm"))
+        mo, d = int(m.group("mo")), int(m.group("d1") or m.group("d2"))
+        try:
+            datetime(year, mo, d, hh, mm, ss)
+        except ValueError:
+            continue
+        iso = f"{year:04d}-{mo:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}"
+        return ParsedDate(iso + default_offset, text[m.start() : m.end()].strip())
+    return None
+
+
+def _with_ampm(hh: int, ampm: str | None) -> int:
+    if (ampm in ("下午", "晚上") and hh < 12) or (ampm == "中午" and hh < 11):
+        return hh + 12
+    return hh
+
+
+# --------------------------------------------------------------------------- relative times
+
+_RELATIVE_RE = re.compile(
+    r"(?P<now>刚刚|刚才)"
+    r"|(?P<n>\d{1,3})" + _SP + r"*(?P<unit>秒|分钟|小时|天)前"
+    r"|(?P<day>今天|昨天|前天)" + _SP + r"*(?:(?P<H>\d{1,2})[:：](?P<M>\d{2})(?![0-9]))?"
+)
+_UNIT = {"秒": timedelta(seconds=1), "分钟": timedelta(minutes=1), "小时": timedelta(hours=1)}
+_DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2}
+
+
+def parse_relative(text: str, now: datetime, default_offset: str = "+08:00") -> ParsedDate | None:
+    """A relative time (``刚刚``, ``3小时前``, ``昨天 10:32``, ``2天前``) resolved against ``now``
+    (aware; the response's HTTP ``Date``, else the crawl time), in the page's ``default_offset``.
+    ``raw`` keeps the text as written. ``3天前`` and a bare ``昨天`` give a date only."""
+    if not text:
+        return None
+    m = _RELATIVE_RE.search(text.translate(_FW))
+    if m is None:
+        return None
+    sign = -1 if default_offset.startswith("-") else 1
+    offset = timezone(sign * timedelta(hours=int(default_offset[1:3]), minutes=int(default_offset[4:6])))
+    local = now.astimezone(offset)
+    raw = text[m.start() : m.end()].strip()
+    if m.group("now"):
+        return ParsedDate(local.replace(microsecond=0).isoformat(), raw)
+    if m.group("unit") == "天":
+        return ParsedDate((local - timedelta(days=int(m.group("n")))).date().isoformat(), raw)
+    if m.group("unit"):
+        when = local - int(m.group("n")) * _UNIT[m.group("unit")]
+        return ParsedDate(when.replace(microsecond=0).isoformat(), raw)
+    day = (local - timedelta(days=_DAYS_BACK[m.group("day")])).date()
+    if m.group("H") is None:
+        return ParsedDate(day.isoformat(), raw)
+    try:
+        when = datetime(day.year, day.month, day.day, int(m.group("H")), int(m.group("M")), tzinfo=offset)
+    except ValueError:
+        return None
+    return ParsedDate(when.isoformat(), raw)
+
+
+def reference_time(headers: Mapping[str, Any] | None) -> datetime:
+    """What a relative time on a page counts from: the response's HTTP ``Date`` header, else now
+    (the crawl time). ``headers`` maps names to a value or a list of values (str or bytes)."""
+    value: Any = None
+    for name, val in (headers or {}).items():
+        key = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        if key.lower() == "date":
+            value = val[0] if isinstance(val, (list, tuple)) and val else val
+            break
+    if isinstance(value, bytes):
+        value = value.decode("latin-1", "replace")
+    if isinstance(value, str):
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            return when
+    return datetime.now(UTC)

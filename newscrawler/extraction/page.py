@@ -3,14 +3,20 @@ definition. Pure: no Scrapy. The spider, ``newscrawler extract`` and the tests a
 :func:`extract_page`; the clean pipeline (:mod:`newscrawler.extraction.assemble`) turns the raw
 article into the exported record's fields.
 
-A raw article keeps the body as *blocks* (paragraph texts and images, in page order, one list
-per page of a multi-page article) so that captions, bylines and boilerplate are recognised in
-one place, after all pages are in.
+One pipeline: decode → parse once (:func:`~newscrawler.extraction.tree.parse_html`) → the
+portal's selectors where it has them → the generic extractor (on the same tree) for every field
+they leave empty → blocks (:func:`~newscrawler.extraction.blocks.collect_blocks`, the one block
+walker) → one cleaning pass (:func:`~newscrawler.extraction.assemble.assemble`, or the generic
+extractor's own when it gave the body).
+
+A raw article keeps a portal body as *blocks* (paragraph texts and images, in page order, one
+list per page of a multi-page article) so that captions, bylines and boilerplate are recognised
+in one place, after all pages are in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -18,37 +24,22 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from newscrawler.extraction.bylines import parse_info_line
-from newscrawler.extraction.dates import parse_date
+from newscrawler.discovery import article_rejection
+from newscrawler.extraction.blocks import Block, collect_blocks
+from newscrawler.extraction.dates import parse_date, parse_relative, reference_time
 from newscrawler.extraction.decoding import decode_html
+from newscrawler.extraction.generic import extract_generic_tree
+from newscrawler.extraction.infoline import parse_info_line
 from newscrawler.extraction.text import normalize_text
-from newscrawler.portals.base import PortalDefinition
+from newscrawler.extraction.title import strip_site_suffix
+from newscrawler.extraction.tree import DROP_TAGS, parse_html
+from newscrawler.portals.base import ArticleSelectors, PortalDefinition
 
-#: Elements whose text forms one paragraph when they hold no block element themselves.
-BLOCK_TAGS = frozenset(
-    "p div section article h1 h2 h3 h4 h5 h6 li blockquote center".split()
-    + "table tr td figure figcaption pre dd dt".split()
-)
-SKIP_TAGS = frozenset("script style noscript iframe form button select textarea video audio object".split())
+__all__ = ["SELECTOR_FIELDS", "Block", "PageExtract", "article_verdict", "extract_page", "select"]
 
-
-@dataclass
-class Block:
-    """One piece of an article body: a paragraph (``text``) or an image (``src``)."""
-
-    text: str = ""
-    src: str | None = None
-    alt: str = ""
-    centered: bool = False
-
-    @property
-    def is_image(self) -> bool:
-        return self.src is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        if self.is_image:
-            return {"image": self.src, "alt": self.alt}
-        return {"text": self.text, "centered": self.centered}
+#: The article selectors whose miss on a page counts as drift (``next_page`` and
+#: ``body_exclude`` legitimately match nothing on most pages).
+SELECTOR_FIELDS = ("title", "info", "published", "source", "editor", "body", "breadcrumb_section")
 
 
 @dataclass
@@ -60,6 +51,8 @@ class PageExtract:
     title: str | None = None
     published_at: str | None = None
     published_at_raw: str | None = None
+    #: where the time came from: ``page``, ``meta`` (tags), ``url``, or None
+    published_at_source: str | None = None
     source: str | None = None
     editor: str | None = None
     authors: list[dict[str, str]] = field(default_factory=list)
@@ -69,40 +62,13 @@ class PageExtract:
     #: set when the generic extractor produced the body (then ``blocks`` is empty)
     generic: dict[str, Any] | None = None
     encoding: str = "utf-8"
-
-
-_HTML_PARSERS: list[Any] = []
-
-
-def _html_parser() -> Any:
-    """The lxml.html parser (lxml.html, like cssselect, is imported only for portal pages: the
-    generic extractor needs neither)."""
-    if not _HTML_PARSERS:
-        from lxml import html as lxml_html
-
-        _HTML_PARSERS.append(lxml_html.HTMLParser(recover=True, encoding="utf-8", collect_ids=False))
-    return _HTML_PARSERS[0]
-
-
-def parse_html(text: str, base_url: str | None = None) -> Any:
-    """An lxml.html tree of a decoded page (an XML declaration or NUL bytes do not stop it)."""
-    parser = _html_parser()
-    data = text.replace("\x00", "").strip().encode("utf-8")
-    root = None
-    if data:
-        try:
-            root = etree.fromstring(data, parser=parser, base_url=base_url)
-        except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-            root = None
-    if root is None:
-        root = etree.fromstring(b"<html><body></body></html>", parser=parser, base_url=base_url)
-    return root
+    #: (field, selector) of the portal's selectors that matched nothing on this page
+    selector_misses: list[tuple[str, str]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=512)
 def compile_css(css: str) -> etree.XPath:
-    """A CSS selector compiled once to an lxml XPath (much cheaper per page than parsel's
-    per-call translation)."""
+    """A CSS selector compiled once to an lxml XPath."""
     from cssselect import HTMLTranslator
 
     return etree.XPath(HTMLTranslator().css_to_xpath(css))
@@ -114,122 +80,29 @@ def select(root: Any, css: str | None) -> list[Any]:
 
 
 def _text_of(el: Any) -> str:
-    return normalize_text(" ".join(t for t in el.itertext() if isinstance(t, str)))
+    return normalize_text(" ".join(el.itertext()))
 
 
-def _css_text(root: Any, css: str | None) -> str | None:
-    nodes = select(root, css)
-    return (_text_of(nodes[0]) or None) if nodes else None
-
-
-def _is_centered(el: Any) -> bool:
-    style = (el.get("style") or "").replace(" ", "").lower()
-    return "text-align:center" in style or (el.get("align") or "").lower() == "center" or el.tag == "center"
-
-
-def _image_src(el: Any, base_url: str) -> str | None:
-    for attr in ("data-original", "data-src", "original", "src"):
-        value = (el.get(attr) or "").strip()
-        if value and not value.startswith("data:"):
-            return urljoin(base_url, value)
-    return None
-
-
-def _leaf_lines(el: Any) -> Iterator[str]:
-    """Text of a block element without block children, split at <br>."""
-    parts: list[str] = []
-    if el.text:
-        parts.append(el.text)
-    for child in el.iterchildren():
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "br":
-            parts.append("\n")
-        elif tag not in SKIP_TAGS and tag != "img":
-            parts.append(child.text_content())
-        if child.tail:
-            parts.append(child.tail)
-    for line in "".join(parts).split("\n"):
-        text = normalize_text(line)
-        if text:
-            yield text
-
-
-def iter_blocks(container: Any, base_url: str, exclude: set[Any] | None = None) -> Iterator[Block]:
-    """Paragraphs and images of ``container`` (an lxml element) in document order."""
-    exclude = exclude or set()
-
-    def walk(el: Any, centered: bool) -> Iterator[Block]:
-        pending: list[str] = []
-        if el.text and el.text.strip():
-            pending.append(el.text)
-        for child in el.iterchildren():
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if not tag or tag in SKIP_TAGS or child in exclude:
-                if child.tail and child.tail.strip():
-                    pending.append(child.tail)
-                continue
-            child_centered = centered or _is_centered(child)
-            if tag == "img":
-                yield from _flush(pending, centered)
-                src = _image_src(child, base_url)
-                if src:
-                    yield Block(src=src, alt=normalize_text(child.get("alt") or ""), centered=child_centered)
-            elif tag == "br":
-                yield from _flush(pending, centered)
-            elif tag in BLOCK_TAGS:
-                yield from _flush(pending, centered)
-                has_block_child = any(
-                    isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in child.iterdescendants()
-                )
-                if has_block_child:
-                    yield from walk(child, child_centered)
-                else:
-                    for img in child.iterdescendants("img"):
-                        src = _image_src(img, base_url)
-                        if src:
-                            yield Block(
-                                src=src, alt=normalize_text(img.get("alt") or ""), centered=child_centered
-                            )
-                    for line in _leaf_lines(child):
-                        yield Block(text=line, centered=child_centered)
-            else:  # inline element: part of the running paragraph
-                for img in child.iterdescendants("img"):
-                    src = _image_src(img, base_url)
-                    if src:
-                        yield from _flush(pending, centered)
-                        yield Block(
-                            src=src, alt=normalize_text(img.get("alt") or ""), centered=child_centered
-                        )
-                pending.append(child.text_content())
-            if child.tail and child.tail.strip():
-                pending.append(child.tail)
-        yield from _flush(pending, centered)
-
-    yield from walk(container, _is_centered(container))
-
-
-def _flush(pending: list[str], centered: bool) -> Iterator[Block]:
-    if pending:
-        text = normalize_text("".join(pending))
-        pending.clear()
-        if text:
-            yield Block(text=text, centered=centered)
-
-
-def _strip_suffix(title: str, suffixes: tuple[str, ...]) -> str:
+def _strip_known_suffix(title: str, suffixes: tuple[str, ...]) -> str | None:
     for suffix in suffixes:
         if title.endswith(suffix):
             return title[: -len(suffix)].strip()
-    return title
+    return strip_site_suffix(title)
 
 
-def _next_page_url(root: Any, css: str | None, texts: tuple[str, ...], base_url: str) -> str | None:
-    for anchor in select(root, css):
+def _next_page_url(nodes: list[Any], texts: tuple[str, ...], base_url: str) -> str | None:
+    for anchor in nodes:
         href = anchor.get("href")
-        if href and normalize_text(anchor.text_content()) in texts:
+        if href and _text_of(anchor) in texts:
             url = urljoin(base_url, href)
             return url if url != base_url else None
     return None
+
+
+def _portal_fields(root: Any, spec: ArticleSelectors) -> dict[str, list[Any]]:
+    """Every selector of ``spec`` evaluated once on the page: field → matched elements."""
+    found = {name: select(root, getattr(spec, name)) for name in (*SELECTOR_FIELDS, "next_page")}
+    return found
 
 
 def extract_page(
@@ -239,73 +112,97 @@ def extract_page(
     portal: PortalDefinition | None = None,
 ) -> PageExtract:
     """Extract one page. With a portal definition, its selectors decide; any field they leave
-    empty (and the whole page, without a definition) comes from the generic extractor."""
+    empty (and the whole page, without a definition or when its body selector misses) comes
+    from the generic extractor."""
     text, encoding = decode_html(body, headers)
+    now = reference_time(headers)  # (what a relative time such as 3小时前 counts from)
+    root = parse_html(text)
+    page = PageExtract(url=url, is_article=True, encoding=encoding)
     if portal is None:
-        return _from_generic(body, text, url, encoding)
-    root = parse_html(text, url)
+        _fill_from_generic(page, extract_generic_tree(root, url, now), body=True)
+        return page
+    if portal.non_article_marker and select(root, portal.non_article_marker):
+        page.is_article = False
+        return page
 
     spec = portal.article
-    if portal.non_article_marker and select(root, portal.non_article_marker):
-        return PageExtract(url=url, is_article=False, encoding=encoding)
-    if not spec.body:
-        page = _from_generic(body, text, url, encoding)
-        page.section = _css_text(root, spec.breadcrumb_section)
-        return page
-    body_nodes = select(root, spec.body)
-    if not body_nodes:
-        return PageExtract(url=url, is_article=False, encoding=encoding)
+    found = _portal_fields(root, spec)
+    page.selector_misses = [
+        (name, getattr(spec, name)) for name in SELECTOR_FIELDS if getattr(spec, name) and not found[name]
+    ]
+    first_text = {
+        name: (_text_of(nodes[0]) or None) if nodes else None
+        for name, nodes in found.items()
+        if name != "body"
+    }
 
-    page = PageExtract(url=url, is_article=True, encoding=encoding)
-    title = _css_text(root, spec.title)
-    if not title:
-        title = _css_text(root, "title")
-        title = _strip_suffix(title, portal.title_suffixes) if title else None
-    page.title = title
-
-    info = parse_info_line(_css_text(root, spec.info) or "")
-    published_text = _css_text(root, spec.published)
-    published = parse_date(published_text) if published_text else info.published
+    page.title = first_text["title"]
+    if not page.title:
+        title_tag = root.find(".//title")
+        tag_text = _text_of(title_tag) if title_tag is not None else ""
+        page.title = _strip_known_suffix(tag_text, portal.title_suffixes) if tag_text else None
+    info = parse_info_line(first_text["info"] or "")
+    published_text = first_text["published"]
+    published = (
+        (parse_date(published_text) or parse_relative(published_text, now)) if published_text else None
+    )
+    published = published or info.published
     if published is not None:
         page.published_at, page.published_at_raw = published.iso, published.raw
-    source_text = _css_text(root, spec.source)
+        page.published_at_source = "page"
+    source_text = first_text["source"]
     page.source = (parse_info_line(source_text).source if source_text else None) or info.source
-    editor_text = _css_text(root, spec.editor)
+    editor_text = first_text["editor"]
     page.editor = (parse_info_line(editor_text).editor if editor_text else None) or info.editor
     page.authors = list(info.authors)
-    page.section = _css_text(root, spec.breadcrumb_section)
+    page.section = first_text["breadcrumb_section"]
+    page.next_page_url = _next_page_url(found["next_page"], portal.next_page_texts, url)
 
-    container = body_nodes[0]
-    exclude: set[Any] = set()
-    for css in spec.body_exclude:
-        exclude.update(select(container, css))
-    page.blocks = list(iter_blocks(container, url, exclude))
-    page.next_page_url = _next_page_url(root, spec.next_page, portal.next_page_texts, url)
+    if found["body"]:
+        container = found["body"][0]
+        exclude: set[Any] = set()
+        for css in spec.body_exclude:
+            exclude.update(select(container, css))
+        etree.strip_elements(container, *DROP_TAGS, with_tail=False)
+        page.blocks = collect_blocks([container], url, exclude)
 
-    if page.published_at is None or page.title is None:
-        from newscrawler.extraction.generic import extract_generic
-
-        fallback = extract_generic(text, url)
-        page.title = page.title or fallback.get("title")
-        if page.published_at is None:
-            page.published_at = fallback.get("published_at")
-            page.published_at_raw = fallback.get("published_at_raw")
+    empty = not found["body"] or not all(
+        (page.title, page.published_at, page.source, page.editor, page.authors)
+    )
+    if empty:
+        # the fields the selectors left empty come from the generic extractor (same tree)
+        _fill_from_generic(page, extract_generic_tree(root, url, now), body=not found["body"])
     return page
 
 
-def _from_generic(body: bytes, text: str, url: str, encoding: str) -> PageExtract:
-    from newscrawler.extraction.generic import extract_generic_decoded
+def _fill_from_generic(page: PageExtract, result: dict[str, Any], *, body: bool) -> None:
+    """Fill ``page``'s empty fields from the generic extractor's ``result``; ``body``: its body
+    and images too (the page had none)."""
+    page.title = page.title or result.get("title")
+    if page.published_at is None:
+        page.published_at = result.get("published_at")
+        page.published_at_raw = result.get("published_at_raw")
+        page.published_at_source = result.get("published_at_source")
+    page.source = page.source or result.get("source")
+    page.editor = page.editor or result.get("editor")
+    if not page.authors:
+        authors = list(result.get("authors") or [])
+        if not body:
+            # a portal body keeps its images' photo credits as credits (see assemble), not authors
+            credits = {image.get("credit") for image in result.get("images") or []}
+            authors = [a for a in authors if not (a.get("role") == "photographer" and a["name"] in credits)]
+        page.authors = authors
+    if body:
+        page.generic = result
+        page.is_article = bool(result.get("body"))
 
-    result = extract_generic_decoded(body, text, encoding, url)
-    return PageExtract(
-        url=url,
-        is_article=bool(result.get("body")),
-        title=result.get("title"),
-        published_at=result.get("published_at"),
-        published_at_raw=result.get("published_at_raw"),
-        source=result.get("source"),
-        editor=result.get("editor"),
-        authors=list(result.get("authors") or []),
-        generic=result,
-        encoding=encoding,
-    )
+
+def article_verdict(page: PageExtract) -> str | None:
+    """Why the crawl does not export ``page`` (``no_article_body``, or a reason of
+    :func:`newscrawler.discovery.article_rejection` when the generic extractor read the body),
+    None when it does. The spider and ``newscrawler extract`` both ask this."""
+    if not page.is_article:
+        return "no_article_body"
+    if page.generic is not None:
+        return article_rejection(page.generic)
+    return None

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -60,23 +62,52 @@ class Mirror:
             raise MirrorError(f"{self.root} is not a mirror: {manifest} does not exist")
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
-            entries = data["entries"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise MirrorError(f"{manifest} is not a valid mirror manifest: {exc}") from None
-        self.portal: str | None = data.get("portal")
+        except OSError as exc:
+            raise MirrorError(f"cannot read {manifest}: {exc.strerror}") from None
+        except ValueError as exc:  # (UnicodeDecodeError too)
+            raise MirrorError(f"{manifest} is not valid JSON: {exc}") from None
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise MirrorError(f'{manifest} is not a mirror manifest: want {{"entries": [...]}}')
+        portal = data.get("portal")
+        self.portal: str | None = portal if isinstance(portal, str) else None
         self.entries: dict[str, MirrorEntry] = {}
-        for raw in entries:
-            entry = MirrorEntry(
-                url=raw["url"],
-                path=self.root / raw["file"],
-                status=int(raw.get("status", 200)),
-                headers=dict(raw.get("headers") or {}),
-                fail_first=int(raw.get("fail_first", 0)),
-                delay=float(raw.get("delay", 0.0)),
-            )
+        for number, raw in enumerate(entries, 1):
+            entry = self._entry(raw, f"{manifest} entry {number}")
             self.entries[normalize_mirror_url(entry.url)] = entry
         self._failures: dict[str, int] = {}
         self._lock = threading.Lock()
+
+    def _entry(self, raw: Any, where: str) -> MirrorEntry:
+        """One checked entry; a file path leaving the mirror folder is refused."""
+        if not isinstance(raw, dict):
+            raise MirrorError(f"{where}: not an object")
+        url, file = raw.get("url"), raw.get("file")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise MirrorError(f"{where}: url {url!r} is not an http(s) URL")
+        where = f"{where} ({url})"
+        if not isinstance(file, str) or not file:
+            raise MirrorError(f"{where}: file must be a path inside the mirror folder")
+        inside = os.path.normpath(file)
+        if os.path.isabs(inside) or inside == ".." or inside.startswith(".." + os.sep):
+            raise MirrorError(f"{where}: file {file!r} leaves the mirror folder; refused")
+        headers = raw.get("headers") or {}
+        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+            raise MirrorError(f"{where}: headers must be an object of strings")
+        try:
+            entry = MirrorEntry(
+                url=url,
+                path=self.root / inside,
+                status=int(raw.get("status", 200)),
+                headers={str(k): v for k, v in headers.items()},
+                fail_first=int(raw.get("fail_first", 0)),
+                delay=float(raw.get("delay", 0.0)),
+            )
+        except (TypeError, ValueError) as exc:
+            raise MirrorError(f"{where}: status, fail_first and delay must be numbers ({exc})") from None
+        if not 100 <= entry.status <= 599 or entry.fail_first < 0 or entry.delay < 0:
+            raise MirrorError(f"{where}: status must be 100-599, fail_first and delay 0 or more")
+        return entry
 
     def respond(self, url: str) -> tuple[int, dict[str, str], bytes]:
         """(status, headers, body) for a request of ``url``."""
@@ -137,6 +168,15 @@ class _MirrorHTTPServer(ThreadingHTTPServer):
     def __init__(self, mirror: Mirror, host: str, port: int) -> None:
         self.mirror = mirror
         super().__init__((host, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up mid-answer (a crawl cancelling a page over DOWNLOAD_MAXSIZE,
+        a crawl stopped) is normal: one debug line, not socketserver's traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+            logger.debug("mirror: client %s hung up: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class MirrorServer:

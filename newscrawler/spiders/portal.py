@@ -16,15 +16,15 @@ from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from newscrawler.dedupe.fingerprint import canonical_url
-from newscrawler.discovery import article_rejection, discover_sections, generic_portal
+from newscrawler.discovery import discover_sections, generic_portal
 from newscrawler.discovery import is_article_url as discovery_is_article_url
-from newscrawler.extraction.page import PageExtract, extract_page
+from newscrawler.extraction.page import PageExtract, article_verdict, extract_page
 from newscrawler.extraction.text import normalize_text
 from newscrawler.incremental import ARTICLE, LIST_PAGE, NEXT_LIST_PAGE
 from newscrawler.items import article_item
 from newscrawler.portals import PortalDefinition, get_portal
+from newscrawler.record import Article
 from newscrawler.seen import seen_store
-from newscrawler.workers import PortalRef, WorkerPool, extract, portal_ref, worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -53,14 +53,32 @@ class PortalSpider(Spider):
             raise ValueError("give a portal: scrapy crawl <portal>, or scrapy crawl portal -a url=HOME_URL")
         self.allowed_domains = list(self.portal_def.domains)
         self._home_articles: list[Request] = []
-        #: the portal as the extraction workers get it (see newscrawler.workers.portal_ref)
-        self._portal_ref: PortalRef | None = None
+        #: article pages read with the portal's selectors, and per field the pages where its
+        #: selector matched nothing (the definition drifts: see warn_selector_misses)
+        self._selector_pages = 0
+        self._selector_misses: dict[str, tuple[str, int]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.warn_selector_misses, signal=signals.spider_closed)
         return spider
+
+    def warn_selector_misses(self, spider: Spider) -> None:
+        """Once per field per crawl: a portal selector that matched nothing on some article
+        pages (the generic extractor filled the field there)."""
+        for name, (selector, missed) in sorted(self._selector_misses.items()):
+            logger.warning(
+                "%s: selector %r (%s) matched nothing on %d of %d article pages (%.0f%%); the generic "
+                "extractor filled the field there: the portal definition may need an update",
+                self.portal_def.name,
+                selector,
+                name,
+                missed,
+                self._selector_pages,
+                100.0 * missed / max(self._selector_pages, 1),
+            )
 
     def spider_idle(self, spider: Spider) -> None:
         """Everything else is done: fetch the home page's articles (generic mode) that no
@@ -204,47 +222,41 @@ class PortalSpider(Spider):
             )
 
     # -- articles ----------------------------------------------------------------------------
-    def _pool(self) -> WorkerPool | None:
-        """The crawl's extraction workers (``EXTRACTION_PROCESSES``), None when they are off."""
-        if self.crawler is None:
-            return None
-        pool = worker_pool(self.crawler)
-        return pool if pool.enabled else None
-
-    async def _extract(self, response: Response) -> PageExtract | None:
-        """The page's raw article: in a worker process when the crawl has them, else inline."""
+    def _extract(self, response: Response) -> PageExtract | None:
+        """The page's raw article, or None (logged and counted) when extraction fails."""
         try:
-            pool = self._pool()
-            if pool is None:
-                return extract_page(response.body, response.headers, response.url, self.portal_def)
-            if self._portal_ref is None:
-                self._portal_ref = portal_ref(self.portal_def)
-            headers = dict(response.headers.items())
-            return await pool.run(extract, response.body, headers, response.url, self._portal_ref)
+            return extract_page(response.body, response.headers, response.url, self.portal_def)
         except Exception:
             logger.exception("could not extract %s", response.url)
             self._inc("errors/extraction")
             return None
 
-    async def parse_article(self, response: Response, section: str | None) -> AsyncIterator[Any]:
+    def parse_article(self, response: Response, section: str | None) -> Iterator[Any]:
         self._inc("pages/article")
-        page = await self._extract(response)
+        page = self._extract(response)
         if page is None:
             return
-        if page.is_article and self.generic and page.generic is not None:
-            reason = article_rejection(page.generic)
-            if reason is not None:
-                self._not_an_article(response.url, reason)
-                return
-        if not page.is_article:
-            self._not_an_article(response.url, "no article body")
+        if not self.generic:
+            self._count_selector_misses(page)
+        reason = article_verdict(page)
+        if reason is not None:
+            self._not_an_article(response.url, "no article body" if reason == "no_article_body" else reason)
             return
         item = article_item(page, self.portal_def, section)
         yield self._continue(item, page)
 
-    def _continue(self, item: dict[str, Any], page: PageExtract) -> Any:
+    def _count_selector_misses(self, page: PageExtract) -> None:
+        if not page.is_article and not page.selector_misses:
+            return  # (a page the non-article marker refused: its selectors were not read)
+        self._selector_pages += 1
+        for name, selector in page.selector_misses:
+            self._inc(f"selector_miss/{name}")
+            missed = self._selector_misses.get(name, (selector, 0))[1]
+            self._selector_misses[name] = (selector, missed + 1)
+
+    def _continue(self, item: Article, page: PageExtract) -> Any:
         """The request for the article's next page, or the item when this page is the last."""
-        seen = item.setdefault("_page_urls", [item["url"]])
+        seen = item.page_urls
         next_url = page.next_page_url
         if next_url and next_url not in seen and self.portal_def.owns_url(next_url) and len(seen) < 50:
             seen.append(next_url)
@@ -257,11 +269,11 @@ class PortalSpider(Spider):
             )
         return item
 
-    async def parse_article_page(self, response: Response, item: dict[str, Any]) -> AsyncIterator[Any]:
+    def parse_article_page(self, response: Response, item: Article) -> Iterator[Any]:
         self._inc("pages/article_continuation")
-        page = await self._extract(response)
+        page = self._extract(response)
         if page is not None and page.is_article:
-            item["_pages"].append(page.blocks)
+            item.page_blocks.append(page.blocks)
             yield self._continue(item, page)
         else:
             self._inc("errors/article_continuation")
@@ -271,7 +283,7 @@ class PortalSpider(Spider):
         """A later page of a multi-page article failed: export what the earlier pages gave."""
         self.request_failed(failure)
         item = failure.request.cb_kwargs["item"]  # type: ignore[attr-defined]
-        logger.warning("exporting %s with %d page(s) only", item["url"], len(item["_pages"]))
+        logger.warning("exporting %s with %d page(s) only", item["url"], len(item.page_blocks))
         yield item
 
     def _not_an_article(self, url: str, reason: str) -> None:

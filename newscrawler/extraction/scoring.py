@@ -1,0 +1,303 @@
+"""Content scoring for the generic extractor: a readability-style vote. Every paragraph-like
+unit (a ``<p>``, or the text written directly in a ``<div>``/``<td>`` between ``<br>``s) scores
+by its length and its Chinese punctuation, discounted by its link density, and gives its score to
+its container (and half to the container's parent). The best container, plus siblings that score
+nearly as well, is the content (:func:`main_nodes`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from .tree import BLOCK_TAGS, PUNCT_RE, hint_flags, is_descendant
+from .tree import hints as element_hints
+
+__all__ = ["Scorer", "main_nodes"]
+
+#: Paragraph-like elements: their whole subtree's text is one unit
+PARA_TAGS = frozenset({"p", "pre", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "center", "li"})
+#: Inline elements: bare text inside them belongs to their block container
+INLINE_TAGS = frozenset({"a", "span", "font", "strong", "b", "em", "i", "u", "small", "big", "sup", "sub"})
+
+#: A unit shorter than this (characters) is a label or a link, not prose
+MIN_UNIT_CHARS = 10
+#: A unit earns one point per this many characters ...
+UNIT_CHARS_PER_POINT = 80.0
+#: ... up to this many (length must not outweigh punctuation, the sign of prose)
+UNIT_MAX_LENGTH_POINTS = 4.0
+#: Link density this many times over is taken off a unit's score (a link list scores nothing)
+UNIT_LINK_PENALTY = 1.5
+#: Share of a unit's score its container's parent gets (content is often wrapped twice)
+PARENT_SHARE = 0.5
+#: Factor of a container whose class/id reads like chrome (comment, related, footer …)
+BAD_HINT_FACTOR = 0.6
+#: Factor of a container whose class/id reads like content (article, content, zhengwen …)
+GOOD_HINT_FACTOR = 1.15
+#: Containers with a raw score below this are not candidates (one short sentence)
+MIN_RAW_SCORE = 1.0
+#: Factor of a candidate inside a comment/related/footer region
+BAD_REGION_FACTOR = 0.5
+#: A candidate after the title qualifies with at least this score ...
+AFTER_TITLE_MIN_SCORE = 6.0
+#: ... or this share of the best score (a real article's container, not a stray line) ...
+AFTER_TITLE_SHARE = 0.12
+#: ... and this many non-link characters
+AFTER_TITLE_MIN_CHARS = 40
+#: A sibling of the best container joins the content with at least this score ...
+SIBLING_MIN_SCORE = 8.0
+#: ... or this share of the best score
+SIBLING_SHARE = 0.25
+#: A plain <p>/<center> sibling joins with this many characters ...
+PLAIN_PARA_MIN_CHARS = 40
+#: ... less than this share of link text ...
+PLAIN_PARA_MAX_LINK_SHARE = 0.25
+#: ... and this much punctuation (a sentence, not a caption or a link)
+PLAIN_PARA_MIN_PUNCT = 2
+
+
+class _Counts:
+    """What the walk counts for one element: its subtree's text, link text and punctuation
+    totals, and its direct text (its own text and its children's tails)."""
+
+    __slots__ = (
+        "direct_len",
+        "direct_link",
+        "direct_punct",
+        "in_link",
+        "link",
+        "pos",
+        "punct",
+        "tag",
+        "total",
+    )
+
+    def __init__(self, tag: Any, pos: int, in_link: bool) -> None:
+        self.tag = tag
+        self.pos = pos  # document position in non-link characters
+        self.in_link = in_link
+        self.total = self.link = self.punct = 0
+        self.direct_len = self.direct_punct = self.direct_link = 0
+
+    def add_direct(self, text: str | None) -> int:
+        """Count a piece of direct text; return its length (stripped: inner spaces are rare in
+        Chinese and only weigh a score)."""
+        n = len(text.strip()) if text else 0
+        if not n:
+            return 0
+        punct = len(PUNCT_RE.findall(text))  # type: ignore[arg-type]
+        self.total += n
+        self.punct += punct
+        self.direct_len += n
+        self.direct_punct += punct
+        if self.in_link:
+            self.link += n
+            self.direct_link += n
+        return n
+
+
+class Scorer:
+    """One bottom-up pass: container scores, text/link/punctuation totals (kept for scored
+    elements and ``<p>``/``<center>``, the ones read afterwards), and the document position (in
+    non-link characters) of each element and of each container's first scoring paragraph."""
+
+    def __init__(self, title_el: Any = None) -> None:
+        self.stats: dict[Any, tuple[int, int, int]] = {}
+        self.score: dict[Any, float] = {}
+        self.first_unit: dict[Any, int] = {}
+        self.cursor = 0
+        self.title_el = title_el
+        self.title_start: int | None = None
+
+    def run(self, body: Any) -> None:
+        """One walk over ``body`` (``start``/``end`` events of lxml's iterwalk, no recursion):
+        at an element's start its own text is counted, at its end its totals are scored and
+        added to its parent's, followed by its tail (the parent's direct text)."""
+        cursor = 0  # non-link characters so far
+        stack: list[_Counts] = []
+        for event, el in etree.iterwalk(body, events=("start", "end")):
+            if event == "start":
+                in_link = (stack[-1].in_link if stack else False) or el.tag == "a"
+                counts = _Counts(el.tag, cursor, in_link)
+                if el is self.title_el:
+                    self.title_start = cursor
+                counts.add_direct(el.text)
+                if not in_link:
+                    cursor += counts.direct_len
+                stack.append(counts)
+                continue
+            counts = stack.pop()
+            self._score(el, counts)
+            if not stack:
+                break  # the end of body itself (its tail is not its text)
+            parent = stack[-1]
+            parent.total += counts.total
+            parent.link += counts.link
+            parent.punct += counts.punct
+            tail_len = parent.add_direct(el.tail)
+            if not parent.in_link:
+                cursor += tail_len
+        self.cursor = cursor
+
+    def _score(self, el: Any, c: _Counts) -> None:
+        """Score the unit ``el`` is (a paragraph-like element), or that its direct text is."""
+        if c.tag in PARA_TAGS:
+            if c.total >= MIN_UNIT_CHARS:
+                value = self._unit(c.total, c.punct, c.link)
+                if value:
+                    parent = el.getparent()
+                    self._add(parent, value, c.pos)
+                    if parent is not None:
+                        self._add(parent.getparent(), value * PARENT_SHARE, c.pos)
+        elif c.direct_len >= MIN_UNIT_CHARS:
+            value = self._unit(c.direct_len, c.direct_punct, c.direct_link)
+            if c.tag not in INLINE_TAGS:
+                if value:
+                    self._add(el, value, c.pos)
+                    self._add(el.getparent(), value * PARENT_SHARE, c.pos)
+            else:
+                # inline wrapper holding bare text (<font>…<br>…</font>): its block container
+                # owns it
+                parent = el.getparent()
+                while parent is not None and parent.tag not in BLOCK_TAGS:
+                    parent = parent.getparent()
+                if value and parent is not None:
+                    self._add(parent, value, c.pos)
+        # totals are read for scored elements and <p>/<center> (see main_nodes); every score
+        # an element gets comes from its own text or its subtree, so it has it by now
+        if c.tag == "p" or c.tag == "center" or el in self.score:
+            self.stats[el] = (c.total, c.link, c.punct)
+
+    def _add(self, el: Any, value: float, pos: int) -> None:
+        if el is not None:
+            self.score[el] = self.score.get(el, 0.0) + value
+            if pos < self.first_unit.get(el, 1 << 60):
+                self.first_unit[el] = pos
+
+    @staticmethod
+    def _unit(tlen: int, punct: int, link: int) -> float:
+        if tlen < MIN_UNIT_CHARS:
+            return 0.0
+        ld = link / tlen if tlen else 0.0
+        return (1.0 + punct + min(tlen / UNIT_CHARS_PER_POINT, UNIT_MAX_LENGTH_POINTS)) * max(
+            0.0, 1.0 - UNIT_LINK_PENALTY * ld
+        )
+
+    def final(self, el: Any) -> float:
+        total, link, _ = self.stats.get(el, (0, 0, 0))
+        ld = link / total if total else 1.0
+        s = self.score.get(el, 0.0) * (1.0 - ld)
+        hints = element_hints(el)
+        if hints.strip():
+            bad, good = hint_flags(hints)
+            if bad and not good:
+                s *= BAD_HINT_FACTOR
+            elif good:
+                s *= GOOD_HINT_FACTOR
+        return s
+
+
+def bad_region_checker(title_el: Any) -> Any:
+    """A memoised test: is an ancestor of ``el`` a comment/related/recommend/footer region (one
+    that does not also hold the title)?"""
+    cache: dict[Any, bool] = {}
+
+    def own_bad(el: Any) -> bool:
+        hints = element_hints(el)
+        if len(hints) < 2:
+            return False
+        bad, good = hint_flags(hints)
+        if not bad or good:
+            return False
+        return title_el is None or not is_descendant(title_el, el)
+
+    def in_bad(el: Any) -> bool:
+        chain = []
+        p = el.getparent()
+        result = False
+        while p is not None and p.tag not in ("body", "html"):
+            if p in cache:
+                result = cache[p]
+                break
+            chain.append(p)
+            if own_bad(p):
+                result = True
+                break
+            p = p.getparent()
+        # every element of the chain below a bad (or cached) ancestor shares the answer
+        for q in chain:
+            cache[q] = result
+        return result
+
+    return in_bad
+
+
+def main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], Scorer]:
+    scorer = Scorer(title_el)
+    scorer.run(body)
+    if not scorer.score:
+        return [body], scorer
+    finals: dict[Any, float] = {}
+    in_bad_region = bad_region_checker(title_el)
+    for el, raw in scorer.score.items():
+        if raw < MIN_RAW_SCORE or el.tag in ("a", "body", "html"):
+            continue
+        s = scorer.final(el)
+        if s > 0 and in_bad_region(el):
+            s *= BAD_REGION_FACTOR
+        finals[el] = s
+    if not finals:
+        return [body], scorer
+    best = max(finals, key=finals.__getitem__)
+    best_score = finals[best]
+    if best_score <= 0:
+        return [body], scorer
+    if title_el is not None and scorer.title_start is not None:
+        # The article is the first substantial text after its title: prefer it to a longer
+        # story (a recommendation, the next article) further down the page.
+        t_start = scorer.title_start
+        qualify = max(AFTER_TITLE_MIN_SCORE, best_score * AFTER_TITLE_SHARE)
+        after = [
+            el
+            for el, sc in finals.items()
+            if sc >= qualify
+            and scorer.stats[el][0] - scorer.stats[el][1] >= AFTER_TITLE_MIN_CHARS
+            and (scorer.first_unit.get(el, -1) >= t_start or is_descendant(title_el, el))
+            and not (el is title_el or is_descendant(el, title_el))
+        ]
+        if after:
+            after.sort(key=lambda e: (scorer.first_unit.get(e, 0), -finals[e]))
+            best = after[0]
+            # a wrapper that also holds the title, a subtitle or the info line scores by its
+            # paragraphs' container: prefer that container when it scores at least as well
+            inner = [
+                e for e in after if e is not best and finals[e] >= finals[best] and is_descendant(e, best)
+            ]
+            if inner:
+                best = max(inner, key=finals.__getitem__)
+            best_score = finals[best]
+    parent = best.getparent()
+    if parent is None:
+        return [best], scorer
+    threshold = max(SIBLING_MIN_SCORE, best_score * SIBLING_SHARE)
+    nodes: list[Any] = []
+    for sib in parent:
+        if not isinstance(sib.tag, str):
+            continue
+        if sib is best:
+            nodes.append(sib)
+            continue
+        hints = element_hints(sib)
+        if len(hints) > 1 and hint_flags(hints) == (True, False):
+            continue  # comments, related news, share bars next to the article
+        s = finals.get(sib, 0.0)
+        total, link, punct = scorer.stats.get(sib, (0, 0, 0))
+        plain_para = (
+            sib.tag in ("p", "center")
+            and total >= PLAIN_PARA_MIN_CHARS
+            and link < total * PLAIN_PARA_MAX_LINK_SHARE
+            and punct >= PLAIN_PARA_MIN_PUNCT
+        )
+        if s >= threshold or plain_para:
+            nodes.append(sib)
+    return nodes, scorer

@@ -1,0 +1,120 @@
+"""One extraction pipeline: portal selectors where they match, the generic extractor for every
+field they leave empty; a drifting definition falls back and warns; ``extract`` applies the
+crawl's article verdict."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from newscrawler.extraction.page import article_verdict, extract_page
+from newscrawler.portals import get_portal
+from newscrawler.spiders.portal import PortalSpider
+from tests.conftest import run_cli
+
+URL = "http://jl.cri.cn/2024-05-09/0a1b2c3d-0000-4000-8000-00000000000{n}.html"
+
+PARAGRAPHS = (
+    "5月9日上午，长春市南湖公园迎来了今年第一批赏花的市民，湖边的丁香花开得正好，游人络绎不绝。",
+    "公园管理处介绍，今年园内新栽种了三千余株丁香，花期将持续到五月下旬，欢迎市民前来游览。",
+    "据了解，南湖公园还将在五月中旬举办丁香花节，届时将有摄影展、音乐会等多项文化活动。",
+)
+
+
+def cri_page(body_id: str = "abody", editor: bool = True) -> bytes:
+    """A CRI-style article page (see newscrawler/portals/cri.py); ``body_id``: the id of the body
+    element (a drifted template renames it)."""
+    paras = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    editor_html = '<span id="aeditor">编辑：王小明</span>' if editor else ""
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>南湖公园丁香花开_国际在线</title></head><body>
+<div class="crumbs"><a href="/">首页</a> &gt; <a href="/news/">吉林新闻</a></div>
+<h1 id="atitle">南湖公园丁香花开</h1>
+<div class="info"><span id="acreatedtime">2024-05-09 10:21:00</span>
+<span id="asource">来源：国际在线</span>{editor_html}</div>
+<div id="{body_id}">{paras}</div>
+<div class="footer">关于我们 | 联系我们</div>
+</body></html>""".encode()
+
+
+def test_portal_selectors_decide_where_they_match() -> None:
+    page = extract_page(cri_page(), {}, URL.format(n=1), get_portal("jl_cri"))
+    assert page.selector_misses == []
+    assert (page.title, page.published_at, page.source, page.editor) == (
+        "南湖公园丁香花开",
+        "2024-05-09T10:21:00+08:00",
+        "国际在线",
+        "王小明",
+    )
+    assert [b.text for b in page.blocks] == list(PARAGRAPHS)
+    assert article_verdict(page) is None
+
+
+def test_a_body_selector_that_misses_falls_back_to_the_generic_body() -> None:
+    page = extract_page(cri_page(body_id="article-text"), {}, URL.format(n=1), get_portal("jl_cri"))
+    assert page.selector_misses == [("body", "#abody")]
+    assert page.is_article
+    assert page.generic is not None
+    assert page.generic["body"].split("\n") == list(PARAGRAPHS)
+    # the fields whose selectors matched still come from them
+    assert (page.title, page.source, page.editor) == ("南湖公园丁香花开", "国际在线", "王小明")
+    assert article_verdict(page) is None
+
+
+def _run_article(spider: PortalSpider, body: bytes, url: str) -> list[Any]:
+    response = HtmlResponse(url, body=body, encoding="utf-8")
+    return list(spider.parse_article(response, section=None))
+
+
+def test_a_drifting_definition_is_counted_and_warned_once_per_field(caplog: pytest.LogCaptureFixture) -> None:
+    crawler = get_crawler(PortalSpider, {"REMOTE_CONTROL_ENABLED": False})
+    spider = PortalSpider.from_crawler(crawler, portal="jl_cri")
+    crawler.spider = spider
+    items = []
+    for n, page in enumerate((cri_page(), cri_page(body_id="text"), cri_page(body_id="text", editor=False))):
+        items += _run_article(spider, page, URL.format(n=n))
+    assert len(items) == 3  # nothing is lost: the generic extractor read the drifted pages
+    assert all(item["title"] == "南湖公园丁香花开" for item in items)
+    stats = crawler.stats.get_stats()  # type: ignore[union-attr]
+    assert stats["newscrawler/selector_miss/body"] == 2
+    assert stats["newscrawler/selector_miss/editor"] == 1
+    assert "newscrawler/selector_miss/title" not in stats
+    with caplog.at_level(logging.WARNING):
+        spider.warn_selector_misses(spider)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 2
+    body_warning = next(w for w in warnings if "(body)" in w)
+    assert "'#abody'" in body_warning and "2 of 3" in body_warning and "67%" in body_warning
+    editor_warning = next(w for w in warnings if "(editor)" in w)
+    assert "'#aeditor'" in editor_warning and "1 of 3" in editor_warning
+
+
+ABOUT_PAGE = """<html><head><meta charset="utf-8"><title>关于我们_华岭日报</title></head><body>
+<h1>关于我们</h1><div class="content"><p>华岭日报创刊于一九五八年，是华岭地区历史最悠久的综合性日报，
+发行覆盖全市各区县，长期以来坚持服务读者、服务社会的办报宗旨，深受广大读者喜爱和信赖。</p>
+<p>本报社址位于华岭市中心，下设新闻部、专题部、摄影部等多个部门，欢迎广大读者来信来访。</p></div>
+</body></html>"""
+
+
+def test_extract_refuses_what_the_crawl_refuses(tmp_path: Path) -> None:
+    page = tmp_path / "about.html"
+    page.write_text(ABOUT_PAGE, encoding="utf-8")
+    refused = run_cli("extract", str(page), "--url", "http://www.hualing-daily.example/about.html")
+    assert refused.returncode == 3
+    assert refused.stdout == ""
+    assert "not an article (" in refused.stderr and "--force" in refused.stderr
+    forced = run_cli("extract", str(page), "--url", "http://www.hualing-daily.example/about.html", "--force")
+    assert forced.returncode == 0
+    assert json.loads(forced.stdout)["title"] == "关于我们"
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text(json.dumps({"id": "about", "path": str(page), "url": None}) + "\n", encoding="utf-8")
+    batch = run_cli("extract-batch", str(manifest))
+    line = json.loads(batch.stdout)
+    assert line["id"] == "about" and line["verdict"].startswith("not an article (")
+    assert line["title"] == "关于我们"  # (the batch still prints the record: the eval scores it)
