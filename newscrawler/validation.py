@@ -47,8 +47,9 @@ class SchemaPipeline:
     def from_crawler(cls, crawler: Crawler) -> SchemaPipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        error = schema_error(item)
+    def process_item(self, item: Any) -> Any:
+        # (the typed Article is checked as the record it exports: its fields, in order)
+        error = schema_error(item.record() if hasattr(item, "record") else item)
         if error is None:
             return item
         if self.crawler is not None and self.crawler.stats is not None:
