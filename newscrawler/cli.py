@@ -98,6 +98,14 @@ def crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
         overrides["MAX_PAGES"] = args.max_pages
     if args.max_articles is not None:
         overrides["MAX_ARTICLES"] = args.max_articles
+    if getattr(args, "since", None):
+        from newscrawler.discovery.feeds import parse_since
+
+        try:
+            parse_since(args.since)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        overrides["CRAWL_SINCE"] = args.since
     overrides.update(_parse_settings(args.set or []))
     return overrides
 
@@ -350,6 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--jobdir", metavar="DIR", help="crawl state, to resume after a stop")
     crawl.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages fetched")
     crawl.add_argument("--max-articles", type=int, metavar="N", help="stop after N articles exported")
+    crawl.add_argument(
+        "--since",
+        metavar="DATE",
+        help="skip sitemap/feed entries and list items dated before DATE (YYYY-MM-DD)",
+    )
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.set_defaults(func=cmd_crawl)

@@ -181,5 +181,5 @@ class LimitPipeline(_StatsMixin):
 class FinalizePipeline:
     """Every field of the record, in export order, with ``crawled_at``; nothing else."""
 
-    def process_item(self, item: Article) -> Article:
-        return steps.finalize(item)
+    def process_item(self, item: Article) -> dict[str, Any]:
+        return steps.finalize(item).record()

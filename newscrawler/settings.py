@@ -101,6 +101,9 @@ MAX_PAGES = 0
 # Export at most this many records (0: no limit); newscrawler crawl --max-articles.
 MAX_ARTICLES = 0
 
+# Skip sitemap/feed entries and list items dated before this (ISO date, newscrawler crawl --since).
+CRAWL_SINCE = None
+
 # Write the end-of-crawl summary as JSON to this file too (the scheduler reads it).
 SUMMARY_FILE = None
 

@@ -83,7 +83,8 @@ def utc_now() -> str:
 
 
 def finalize(article: Article) -> Article:
-    """Stamp ``crawled_at``; the article leaves the pipelines as its exported fields only."""
+    """Stamp ``crawled_at`` (the pipeline then exports :meth:`Article.record`: the record's
+    fields only, in order)."""
     if article.crawled_at is None:
         article.crawled_at = utc_now()
     article.fingerprint = None

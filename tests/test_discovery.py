@@ -414,6 +414,8 @@ BLURB = (  # a player page's two-sentence blurb: 70 CJK characters
         ("视频｜直击白河县防汛应急演练现场", BLURB, "media_page"),
         ("直击白河县防汛应急演练现场（视频）", BLURB, "media_page"),
         ("【直播】白河县防汛应急演练", BLURB, "media_page"),
+        ("【图集】白河县防汛应急演练现场", BLURB, "media_page"),
+        ("组图：白河县防汛应急演练现场", BLURB, "media_page"),
         ("【视频】直击白河县防汛应急演练现场", BODY + "\n" + BODY, None),  # a report with a video
         ("白河县开展防汛应急演练", BLURB, None),  # a short report
         ("视频会议部署防汛工作 要求压实责任", BLURB, None),  # 视频 as a word, not a marker

@@ -23,7 +23,7 @@ from newscrawler.health.config import parse_health_table
 from newscrawler.health.figures import RunFigures, filled
 from newscrawler.health.report import format_html, format_text, sparkline
 from newscrawler.health.store import health_store_spec, open_health_store, run_entry
-from newscrawler.record import empty_record
+from newscrawler.record import Article, empty_record
 from newscrawler.schedule.config import load_schedule
 from newscrawler.schedule.timing import ScheduleError
 from newscrawler.validation import SchemaPipeline, schema_error
@@ -131,7 +131,11 @@ def test_run_figures_per_portal_and_section() -> None:
     assert (city["exported"], city["listed"], city["list_pages"]) == (2, 7, 2)
     assert city["coverage"]["source"] == 0.0
     assert out["sections"]["要闻"]["listed"] == 0
-    assert out["body_length_mean"] == round((13 * 2 + 4) / 3, 1)  # 13 characters, twice, and 4
+    assert out["body_length_mean"] == round((13 * 2 + 4) / 3, 1)
+    assert out["value_length_mean"]["source"] == 4.0  # "吉林日报" twice; blank and null not counted
+    assert out["value_length_mean"]["published_at"] == round(
+        (25 + 10 + 25) / 3, 1
+    )  # 13 characters, twice, and 4
 
 
 def test_no_records_no_shares() -> None:
@@ -187,6 +191,21 @@ def test_dates_fallback_by_time_of_day_and_by_source() -> None:
     assert "from the URL on 90% (usual 0%)" in result.alarms[0].message
 
 
+def test_values_that_change_shape() -> None:
+    def sized(n: int, source_chars: float) -> dict[str, Any]:
+        entry = run(n)
+        entry["health"]["value_length_mean"] = {"source": source_chars, "title": 20.0, "published_at": 25.0}
+        return entry
+
+    history = [sized(i, 4.0) for i in range(4)]
+    assert kinds([*history, sized(9, 40.0)]) == [("values", "source")]  # a sentence, not a name
+    assert kinds([*history, sized(9, 1.5)]) == [("values", "source")]
+    assert kinds([*history, sized(9, 8.0)]) == []  # exactly twice: not more
+    last = sized(9, 4.0)
+    last["health"]["value_length_mean"]["published_at"] = 10.0  # date only: the dates alarm's job
+    assert kinds([*history, last]) == []
+
+
 def test_error_rate_rise() -> None:
     history = [run(i, errors=1) for i in range(4)]  # 2% of 50 pages
     assert kinds([*history, run(9, errors=7)]) == [("error_rate", None)]  # 14%
@@ -220,7 +239,11 @@ def test_thresholds_are_checked() -> None:
         Thresholds().updated({"coverage_drop": 20})
     with pytest.raises(ValueError, match="whole number"):
         Thresholds().updated({"runs": 0})
+    with pytest.raises(ValueError, match="length_ratio must be more than 1"):
+        Thresholds().updated({"length_ratio": 0.5})
     assert Thresholds().updated({"fields": "source, editor"}).fields == ("source", "editor")
+    with pytest.raises(ValueError, match="sorce not a record field"):
+        Thresholds().updated({"fields": ["sorce"]})
 
 
 # -- store -----------------------------------------------------------------------------------
@@ -285,6 +308,11 @@ def test_schema_pipeline_passes_a_valid_record() -> None:
     item = record()
     assert schema_error(item) is None
     assert SchemaPipeline(_Crawler()).process_item(item) is item  # type: ignore[arg-type]
+    article = Article(**item)  # the crawl's items are Articles: their exported fields are checked
+    assert SchemaPipeline(_Crawler()).process_item(article) is article  # type: ignore[arg-type]
+    article.pages = 0
+    with pytest.raises(DropItem, match=r"\$\.pages"):
+        SchemaPipeline(_Crawler()).process_item(article)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -460,7 +488,7 @@ def test_hook_keeps_the_run_checks_it_and_alarms(tmp_path: Path, caplog: pytest.
         hook(line(3, source=0.0))
         hook.wait()
     errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert errors == ["health: jl_cri ALARM: source filled on 0% of the records (usual 100%) (run r03)"]
+    assert errors == ["health: jl_cri_live ALARM: source filled on 0% of the records (usual 100%) (run r03)"]
     payload = json.loads(target.read_text())
     assert payload["job"] == "jl_cri_live" and payload["status"] == "alarm"
     assert payload["alarms"] == [
@@ -473,8 +501,20 @@ def test_hook_keeps_the_run_checks_it_and_alarms(tmp_path: Path, caplog: pytest.
         }
     ]
     store = open_health_store(tmp_path / "data" / "health.sqlite3", create=False)
-    assert [r["run_id"] for r in store.runs("jl_cri", 10)] == ["r00", "r01", "r02", "r03"]
+    assert [r["run_id"] for r in store.runs("jl_cri_live", 10)] == ["r00", "r01", "r02", "r03"]
+    assert store.portals() == ["jl_cri_live"]  # kept under the job's name
     store.close()
+
+
+def test_hook_with_a_broken_store_says_so_in_one_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "health.sqlite3").write_text("not a database")
+    hook = HealthHook(parse_health_table({"store": "health.sqlite3"}, tmp_path), tmp_path)
+    with caplog.at_level(logging.ERROR, logger="newscrawler.schedule"):
+        hook({**run(0), "job": "x"})
+    assert [r.getMessage().split(": ")[0] for r in caplog.records] == ["health"]
+    assert "run r00 of x not checked" in caplog.text and "Traceback" not in caplog.text
 
 
 def test_scheduler_runs_the_check_after_each_run(tmp_path: Path) -> None:

@@ -125,6 +125,7 @@ def test_the_figures_show_what_changed(drift: dict[str, Any]) -> None:
     assert by_version["time_removed"]["published_at"]["with_time"] == 0.0
     assert steady["published_at"]["by_source"] == {"page": 1.0}
     assert by_version["time_removed"]["published_at"]["by_source"] == {"url": 1.0}
+    # without #asource the page names no source (the disclaimer's quoted “来源:国际在线” is not one)
     assert by_version["source_removed"]["coverage"]["source"] == 0.0
     assert by_version["list_loaded_by_script"]["sections"]["市州新闻"]["listed"] == 0
     assert steady["sections"]["市州新闻"]["listed"] > 0

@@ -85,3 +85,10 @@ def test_source_beside_time(line: str, title: str | None, source: str | None, au
     assert parsed is not None
     got_source, got_author = source_beside_time(line, parsed.raw, title)
     assert (got_source, got_author["name"] if got_author else None) == (source, author)
+
+
+def test_a_label_quoted_in_a_disclaimer_is_not_the_source() -> None:
+    # every page of a portal carries it: "凡本网注明“来源:XXX”的作品…" names no source of this article
+    line = "2、凡本网注明“来源:国际在线”的所有信息内容,未经书面授权,任何单位及个人不得转载、摘编。"
+    assert parse_info_line(line).source is None
+    assert parse_info_line("来源:吉林日报,记者 王忠先").source == "吉林日报"

@@ -101,11 +101,15 @@ _VALUE_END_RE = re.compile(
 )
 
 
+#: Before a label, these make it a quotation inside a sentence, not the page's own label.
+_OPEN_QUOTES = frozenset("“「『\"'")
+
+
 def _value_token(value: str) -> str | None:
     m = _VALUE_END_RE.search(value)
     if m:
         value = value[: m.start()]
-    value = re.split(r"[，。；;！？)）】\]]", value, maxsplit=1)[0]
+    value = re.split(r"[，,。；;！？)）】\]”」』]", value, maxsplit=1)[0]
     value = value.strip(" \t\u3000\u00a0-—_·|｜,，;；()（）【】[]")
     if not value:
         return None
@@ -126,6 +130,8 @@ def parse_info_line(text: str) -> InfoLine:
     editors: list[str] = []
     for idx, m in enumerate(matches):
         kind = _INFO_LABELS[m.group(1)]
+        if m.start() > 0 and text[m.start() - 1] in _OPEN_QUOTES:
+            continue  # a label quoted in a sentence (凡本网注明“来源:国际在线”的…) is a mention, not a label
         end = matches[idx + 1].start() if idx + 1 < len(matches) else len(text)
         raw_value = text[m.end() : end]
         if kind == "source" and info.source is None:

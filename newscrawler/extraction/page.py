@@ -32,7 +32,7 @@ from newscrawler.extraction.generic import extract_generic_tree
 from newscrawler.extraction.infoline import parse_info_line
 from newscrawler.extraction.text import normalize_text
 from newscrawler.extraction.title import strip_site_suffix
-from newscrawler.extraction.tree import DROP_TAGS, parse_html
+from newscrawler.extraction.tree import DROP_TAGS, drop_element, parse_html
 from newscrawler.portals.base import ArticleSelectors, PortalDefinition
 
 __all__ = ["SELECTOR_FIELDS", "Block", "PageExtract", "article_verdict", "extract_page", "select"]
@@ -170,7 +170,12 @@ def extract_page(
         (page.title, page.published_at, page.source, page.editor, page.authors)
     )
     if empty:
-        # the fields the selectors left empty come from the generic extractor (same tree)
+        # the fields the selectors left empty come from the generic extractor (same tree),
+        # without what the portal says is never content (its statement, share bars: a
+        # disclaimer's 凡本网注明“来源：…” is no source)
+        for css in spec.body_exclude:
+            for el in select(root, css):
+                drop_element(el)
         _fill_from_generic(page, extract_generic_tree(root, url, now), body=not found["body"])
     return page
 

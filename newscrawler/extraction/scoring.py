@@ -115,28 +115,36 @@ class Scorer:
         added to its parent's, followed by its tail (the parent's direct text)."""
         cursor = 0  # non-link characters so far
         stack: list[_Counts] = []
+        score, stats = self.score, self.stats
         for event, el in etree.iterwalk(body, events=("start", "end")):
             if event == "start":
                 in_link = (stack[-1].in_link if stack else False) or el.tag == "a"
                 counts = _Counts(el.tag, cursor, in_link)
                 if el is self.title_el:
                     self.title_start = cursor
-                counts.add_direct(el.text)
-                if not in_link:
-                    cursor += counts.direct_len
+                text = el.text
+                if text and not in_link:
+                    cursor += counts.add_direct(text)
+                elif text:
+                    counts.add_direct(text)
                 stack.append(counts)
                 continue
             counts = stack.pop()
-            self._score(el, counts)
+            if counts.total >= MIN_UNIT_CHARS:
+                self._score(el, counts)
+            elif counts.tag == "p" or counts.tag == "center" or el in score:
+                stats[el] = (counts.total, counts.link, counts.punct)  # (no unit here: see _score)
             if not stack:
                 break  # the end of body itself (its tail is not its text)
             parent = stack[-1]
             parent.total += counts.total
             parent.link += counts.link
             parent.punct += counts.punct
-            tail_len = parent.add_direct(el.tail)
-            if not parent.in_link:
-                cursor += tail_len
+            tail = el.tail
+            if tail:
+                tail_len = parent.add_direct(tail)
+                if not parent.in_link:
+                    cursor += tail_len
         self.cursor = cursor
 
     def _score(self, el: Any, c: _Counts) -> None:

@@ -8,6 +8,9 @@ Alarms (each with the figure and the usual value):
 - ``dates``: dates fell back: the share taken from the page (``published_at_source``), or when
   the records do not say, the share with a time of day, more than ``date_drop`` below usual;
 - ``error_rate``: errors per page fetched more than ``error_rate_rise`` above usual;
+- ``values``: a key text field's values changed shape: their mean length more than
+  ``length_ratio`` times (or under 1/``length_ratio`` of) the usual (a 来源 now filled with a
+  sentence of the disclaimer is still "filled");
 - ``section``: a section whose list pages usually list articles lists none.
 
 Pure code over run entries (:func:`newscrawler.health.collect.run_entry`), oldest first.
@@ -19,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from statistics import median
 from typing import Any
+
+from newscrawler.record import FIELDS
 
 #: runs of history the last run is compared with (their median is "usual")
 RUNS = 7
@@ -32,6 +37,10 @@ COVERAGE_DROP = 0.2
 DATE_DROP = 0.2
 #: 10 points more errors per page fetched than usual (2% -> 12%): the site or the network fails
 ERROR_RATE_RISE = 0.1
+#: a key text field's mean value length twice or half the usual: it holds something else now
+LENGTH_RATIO = 2.0
+#: fields whose value length is not watched: dates (the dates alarm) and the body (news vary)
+_LENGTH_UNWATCHED = frozenset({"published_at", "body"})
 #: the fields whose coverage is watched: what the data desk reads (not the crawler's own fields)
 KEY_FIELDS = ("section", "title", "published_at", "source", "editor", "authors", "body")
 
@@ -44,6 +53,7 @@ class Thresholds:
     coverage_drop: float = COVERAGE_DROP
     date_drop: float = DATE_DROP
     error_rate_rise: float = ERROR_RATE_RISE
+    length_ratio: float = LENGTH_RATIO
     fields: tuple[str, ...] = KEY_FIELDS
 
     def updated(self, values: Mapping[str, Any]) -> Thresholds:
@@ -63,6 +73,11 @@ class Thresholds:
                     or not all(isinstance(v, str) for v in value)
                 ):
                     raise ValueError('fields must be a list of record fields, e.g. ["source", "editor"]')
+                unknown = [v for v in value if v not in FIELDS]
+                if unknown:
+                    raise ValueError(
+                        f"fields: {', '.join(unknown)} not a record field (see README: The record)"
+                    )
                 changes[name] = tuple(value)
                 continue
             if isinstance(value, bool) or not isinstance(value, int | float):
@@ -73,6 +88,9 @@ class Thresholds:
                         f"{name} must be a whole number{' of 1 or more' if name == 'runs' else ''}"
                     )
                 value = int(value)
+            elif name == "length_ratio":
+                if value <= 1:
+                    raise ValueError(f"length_ratio must be more than 1, not {value}")
             elif not 0 <= value <= 1:
                 raise ValueError(f"{name} must be a share between 0 and 1, not {value}")
             changes[name] = value
@@ -209,6 +227,20 @@ def _alarm_errors(last: Mapping[str, Any], history: list[dict[str, Any]], th: Th
     return []
 
 
+def _alarm_values(last: Mapping[str, Any], history: list[dict[str, Any]], th: Thresholds) -> list[Alarm]:
+    now_lengths = _health(last).get("value_length_mean") or {}
+    alarms = []
+    for name in th.fields:
+        if name in _LENGTH_UNWATCHED or name not in now_lengths:
+            continue
+        usual = _usual([(_health(r).get("value_length_mean") or {}).get(name) for r in history])
+        now = now_lengths[name]
+        if usual and (now > usual * th.length_ratio or now * th.length_ratio < usual):
+            message = f"{name} values changed: {now:g} characters on average (usual {usual:g})"
+            alarms.append(Alarm("values", message, now, usual, field=name))
+    return alarms
+
+
 def _alarm_sections(last: Mapping[str, Any], history: list[dict[str, Any]], th: Thresholds) -> list[Alarm]:
     names: set[str] = set()
     for run in history:
@@ -224,7 +256,7 @@ def _alarm_sections(last: Mapping[str, Any], history: list[dict[str, Any]], th: 
     return alarms
 
 
-_CHECKS = (_alarm_exported, _alarm_coverage, _alarm_dates, _alarm_errors, _alarm_sections)
+_CHECKS = (_alarm_exported, _alarm_coverage, _alarm_values, _alarm_dates, _alarm_errors, _alarm_sections)
 
 
 def check_portal(

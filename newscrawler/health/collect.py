@@ -19,8 +19,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newscrawler.health.figures import RunFigures
-from newscrawler.health.store import HealthStoreError, health_store_spec, open_health_store, run_entry, total
+from newscrawler.health.store import health_store_spec, open_health_store, run_entry, total
 from newscrawler.incremental import ARTICLE, LIST_PAGE
+from newscrawler.validation import as_record
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +109,7 @@ class HealthExtension:
         return ext
 
     def item_scraped(self, item: Any, spider: Spider | None = None) -> None:
-        if isinstance(item, dict):
-            self.figures.add_record(item)
+        self.figures.add_record(as_record(item))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.store_spec is None or self.crawler.stats is None:
@@ -126,7 +126,7 @@ class HealthExtension:
                 store.add_run(entry)
             finally:
                 store.close()
-        except (HealthStoreError, OSError) as exc:  # the crawl's records are safe: say so, go on
+        except Exception as exc:  # (a locked file, a Redis down) the records are safe: say so, go on
             logger.error("run %s not kept in the health store: %s", self.run_id, exc)
             return
         logger.info("run %s of %s kept in the health store %s", self.run_id, portal, store.location)

@@ -11,6 +11,7 @@ The ``[health]`` table (every key optional)::
     coverage_drop = 0.2             # a key field 20 points less often filled
     date_drop = 0.2                 # 20 points fewer dates from the page / with a time of day
     error_rate_rise = 0.1           # 10 points more errors per page
+    length_ratio = 2.0              # a key text field's values twice (or half) as long as usual
     fields = ["section", "title", "published_at", "source", "editor", "authors", "body"]
     alarm_command = ["curl", "-sS", "-H", "Content-Type: application/json", "--data-binary", "@-",
                      "https://hooks.example.org/newscrawler"]
@@ -91,14 +92,25 @@ class HealthHook:
     def __call__(self, line: dict[str, Any]) -> None:
         if not line.get("health"):
             return  # a run that failed before its summary: the scheduler has said so
-        portal = line["portal"]
+        # kept under the job's name (the portal's unless the job names itself): two jobs of one
+        # portal (live and a mirror demo) keep separate histories
+        portal = line.get("job") or line["portal"]
         spec = self.store_for(line)
-        store = open_health_store(spec)
         try:
-            store.add_run({**run_entry(portal, line["run_id"], line["started_at"], {}), **line})
-            runs = store.runs(portal, self.config.thresholds.runs + 1)
-        finally:
-            store.close()
+            store = open_health_store(spec)
+            try:
+                entry = {
+                    **run_entry(portal, line["run_id"], line["started_at"], {}),
+                    **line,
+                    "portal": portal,
+                }
+                store.add_run(entry)
+                runs = store.runs(portal, self.config.thresholds.runs + 1)
+            finally:
+                store.close()
+        except Exception as exc:  # (a locked file, a Redis down) one line; the scheduling goes on
+            logger.error("health: run %s of %s not checked: %s: %s", line["run_id"], portal, spec, exc)
+            return
         result = check_portal(portal, runs, self.config.thresholds)
         if not result.alarms:
             logger.info("health: %s %s (%s)", portal, result.status.upper(), spec)
@@ -121,7 +133,15 @@ class HealthHook:
 
 
 # -- the command ----------------------------------------------------------------------------
-_THRESHOLD_OPTIONS = ("runs", "min_fraction", "min_usual", "coverage_drop", "date_drop", "error_rate_rise")
+_THRESHOLD_OPTIONS = (
+    "runs",
+    "min_fraction",
+    "min_usual",
+    "coverage_drop",
+    "date_drop",
+    "error_rate_rise",
+    "length_ratio",
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -153,6 +173,9 @@ def add_parser(sub: Any) -> None:
     )
     health.add_argument("--date-drop", type=float, metavar="F", help="F fewer dates from the page (0.2)")
     health.add_argument("--error-rate-rise", type=float, metavar="F", help="F more errors per page (0.1)")
+    health.add_argument(
+        "--length-ratio", type=float, metavar="R", help="a text field's values R times as long or short (2)"
+    )
     health.add_argument("--fields", metavar="A,B", help="the key fields watched (comma-separated)")
     health.set_defaults(func=cmd_health)
 

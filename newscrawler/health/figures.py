@@ -43,14 +43,19 @@ class _Tally:
         self.dated = 0
         self.by_source: dict[str, int] = {}
         self.body_chars = 0
+        #: characters of the filled string values, per field (their mean shows a change of shape)
+        self.chars = dict.fromkeys(FIELDS, 0)
         self.listed = 0
         self.list_pages = 0
 
     def add(self, record: Mapping[str, Any]) -> None:
         self.records += 1
         for name in FIELDS:
-            if filled(record.get(name)):
+            value = record.get(name)
+            if filled(value):
                 self.filled[name] += 1
+                if isinstance(value, str):
+                    self.chars[name] += len(value.strip())
         published = record.get("published_at")
         if filled(published):
             self.dated += 1
@@ -74,6 +79,10 @@ class _Tally:
                 "by_source": {k: _share(v, n) for k, v in sorted(self.by_source.items())},
             },
             "body_length_mean": round(self.body_chars / n, 1) if n else None,
+            # mean characters of each string field's filled values (a 来源 full of junk, not names)
+            "value_length_mean": {
+                name: round(chars / self.filled[name], 1) for name, chars in self.chars.items() if chars
+            },
         }
 
 

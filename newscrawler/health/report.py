@@ -127,7 +127,7 @@ def _last_summary(run: dict[str, Any]) -> str:
 
 def _row(result: PortalHealth, fields: Sequence[str]) -> str:
     runs = [*result.history, result.last]
-    alarmed_fields = {a.field for a in result.alarms if a.kind == "coverage"}
+    alarmed_fields = {a.field for a in result.alarms if a.kind in ("coverage", "values")}
     dates_alarm = any(a.kind == "dates" for a in result.alarms)
     exported_alarm = any(a.kind == "exported" for a in result.alarms)
     sparks = [_labelled_spark("articles", [r.get("articles_exported") for r in runs], exported_alarm, low=0)]

@@ -158,7 +158,12 @@ class RedisHealthStore(HealthStore):
         netloc = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
         self.location = urlunsplit(parts._replace(netloc=netloc))
         if client is None:
-            import redis
+            try:
+                import redis
+            except ImportError:
+                raise HealthStoreError(
+                    "a Redis health store needs the redis extra: pip install 'newscrawler[redis]'"
+                ) from None
 
             client = redis.Redis.from_url(urlunsplit(parts._replace(query=urlencode(query))))
         self.client = client

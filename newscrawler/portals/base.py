@@ -67,6 +67,10 @@ class PortalDefinition:
     #: suffixes the portal appends to <title> ("_国际在线")
     title_suffixes: tuple[str, ...] = ()
     language: str = "zh"
+    #: sitemaps (or sitemap indexes, Google News sitemaps) whose entries are article candidates
+    sitemaps: tuple[str, ...] = ()
+    #: RSS 2.0 / Atom feeds whose entries are article candidates
+    feeds: tuple[str, ...] = ()
 
     @cached_property
     def article_url_regexes(self) -> tuple[re.Pattern[str], ...]:

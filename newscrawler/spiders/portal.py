@@ -25,13 +25,14 @@ from newscrawler.items import article_item
 from newscrawler.portals import PortalDefinition, get_portal
 from newscrawler.record import Article
 from newscrawler.seen import seen_store
+from newscrawler.spiders.discovering import DiscoveryMixin
 
 logger = logging.getLogger(__name__)
 
 STAT = "newscrawler"
 
 
-class PortalSpider(Spider):
+class PortalSpider(DiscoveryMixin, Spider):
     """Crawl one portal. Subclasses made by :meth:`for_portal` carry the portal's name, which is
     what ``scrapy list`` shows and ``scrapy crawl NAME`` runs."""
 
@@ -52,7 +53,7 @@ class PortalSpider(Spider):
         else:
             raise ValueError("give a portal: scrapy crawl <portal>, or scrapy crawl portal -a url=HOME_URL")
         self.allowed_domains = list(self.portal_def.domains)
-        self._home_articles: list[Request] = []
+        self._init_discovery()
         #: article pages read with the portal's selectors, and per field the pages where its
         #: selector matched nothing (the definition drifts: see warn_selector_misses)
         self._selector_pages = 0
@@ -81,9 +82,10 @@ class PortalSpider(Spider):
             )
 
     def spider_idle(self, spider: Spider) -> None:
-        """Everything else is done: fetch the home page's articles (generic mode) that no
-        section listed (the dupe filter drops those already fetched)."""
-        pending, self._home_articles = self._home_articles, []
+        """Everything else is done: fetch the candidates that no section listed (home page
+        headlines, side boxes, sitemap and feed entries; the dupe filter drops those already
+        fetched)."""
+        pending = self.idle_requests()
         if pending and self.crawler is not None and self.crawler.engine is not None:
             for request in pending:
                 self.crawler.engine.crawl(request)
@@ -105,6 +107,8 @@ class PortalSpider(Spider):
         yield Request(
             self.portal_def.home_url, callback=self.parse_home, errback=self.home_failed, dont_filter=True
         )
+        for request in self.listing_start_requests():
+            yield request
 
     def section_urls(self, response: Response | None) -> list[tuple[str, str]]:
         """(section name, first list page URL) for every section: the navigation bar's link
@@ -136,11 +140,12 @@ class PortalSpider(Spider):
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         self._inc("pages/home")
-        yield from self._section_requests(response)
+        sections = list(self._section_requests(response))
+        yield from sections
         if self.generic and isinstance(response, TextResponse):
             # a home page lists articles too: fetch those that no section lists, at the end, so
             # that an article's section is the section that lists it
-            self._home_articles = list(self._article_requests(response, None))
+            yield from self.discover_on_home(response, bool(sections))
 
     def home_failed(self, failure: Failure) -> Iterator[Request]:
         self.request_failed(failure)
@@ -170,29 +175,8 @@ class PortalSpider(Spider):
         return self.portal_def.is_article_url(url)
 
     def _article_requests(self, response: TextResponse, section: str | None) -> Iterator[Request]:
-        main = self._main_list_links(response) if self.generic and section else None
         for url in self.article_links(response):
-            yield Request(
-                url,
-                callback=self.parse_article,
-                errback=self.request_failed,
-                cb_kwargs={"section": section if main is None or url in main else None},
-                meta={ARTICLE: True},
-            )
-
-    def _main_list_links(self, response: TextResponse) -> set[str]:
-        """Generic mode: the article links of the list that holds most of them (the section's
-        own list, not a sidebar of hot news): only those are credited to the section."""
-        groups: dict[Any, set[str]] = {}
-        for anchor in response.xpath("//a[@href]"):
-            url = response.urljoin(anchor.attrib["href"]).split("#", 1)[0]
-            if not self._is_article_url(url):
-                continue
-            parent = anchor.root.getparent()
-            while parent is not None and parent.tag not in ("ul", "ol", "table", "div", "section"):
-                parent = parent.getparent()
-            groups.setdefault(parent, set()).add(url)
-        return max(groups.values(), key=len) if groups else set()
+            yield self.article_request(url, section)
 
     def next_list_page(self, response: TextResponse) -> str | None:
         css = self.portal_def.list_next_page or "a"
@@ -205,10 +189,15 @@ class PortalSpider(Spider):
                     return url
         return None
 
-    def parse_list(self, response: Response, section: str | None, page: int) -> Iterator[Request]:
+    def parse_list(
+        self, response: Response, section: str | None, page: int, main_paths: tuple[str, ...] = ()
+    ) -> Iterator[Request]:
         self._inc("pages/list")
         if not isinstance(response, TextResponse):
             logger.warning("list page %s is not HTML; skipped", response.url)
+            return
+        if self.generic:
+            yield from self.generic_list(response, section, page, main_paths)
             return
         yield from self._article_requests(response, section)
         next_url = self.next_list_page(response)
@@ -242,6 +231,8 @@ class PortalSpider(Spider):
         if reason is not None:
             self._not_an_article(response.url, "no article body" if reason == "no_article_body" else reason)
             return
+        if self.generic:
+            self.learn_article_url(response.request.url if response.request else response.url)
         item = article_item(page, self.portal_def, section)
         yield self._continue(item, page)
 

@@ -460,8 +460,9 @@ MIN_SENTENCES = 2
 MIN_PROSE_SHARE = 0.6
 #: Titles shorter than this are section or page names (要闻, 关于我们), not headlines.
 MIN_TITLE_CHARS = 5
-#: A title marked as video/live/audio (【视频】…, 视频｜…, …（视频）) with a body shorter than this
-#: is a player page with a blurb; longer bodies are reports that embed a video.
+#: A title marked as video/live/audio/gallery (【视频】…, 视频｜…, …（视频）, 【图集】…) with a body
+#: shorter than this is a player or photo page with a blurb or captions; longer bodies are reports
+#: that embed a video or photos.
 MEDIA_PAGE_MAX_CJK = 300
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -471,7 +472,7 @@ _NON_ARTICLE_TITLE_RE = re.compile(
     r"^(?:关于我们|关于本网|本网介绍|联系我们|联系方式|网站地图|版权声明|免责声明|法律声明|隐私政策|广告服务|人才招聘"
     r"|招聘启事|意见反馈|投稿须知|用户协议|404|页面不存在|您访问的页面不存在|找不到页面)"
 )
-_MEDIA = r"(?:视频|微视频|短视频|直播|视频直播|音频|Vlog|VLOG|vlog)"
+_MEDIA = r"(?:视频|微视频|短视频|直播|视频直播|音频|Vlog|VLOG|vlog|图集|组图|高清组图)"
 _MEDIA_TITLE_RE = re.compile(
     rf"^[【\[［(（]\s*{_MEDIA}\s*[】\]］)）]|^{_MEDIA}\s*[｜|丨:：]|[【\[［(（]\s*{_MEDIA}\s*[】\]］)）]$"
 )
