@@ -72,7 +72,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from newscrawler.dedupe.fingerprint import NUM_BINS, BodyFingerprint, Signature, fingerprint_body  # noqa: E402
-from newscrawler.dedupe.store import BaseStore, open_store  # noqa: E402
+from newscrawler.dedupe.store import BaseStore  # noqa: E402
+from newscrawler.dedupe.stores import open_store  # noqa: E402
 
 POOL_PER_BIN = 64
 COMMON_BINS_PER_RECORD = 6
@@ -157,8 +158,6 @@ def bulk_load_sqlite(store: Any, n: int, rng: random.Random, keep_every: int) ->
 
 
 def bulk_load_redis(store: Any, n: int, rng: random.Random, keep_every: int) -> list[BodyFingerprint]:
-    from newscrawler.dedupe.redis_store import _band_blob
-
     kept = []
     batch = 2_000
     for start in range(0, n, batch):
@@ -168,9 +167,7 @@ def bulk_load_redis(store: Any, n: int, rng: random.Random, keep_every: int) -> 
             if i % keep_every == 0:
                 kept.append(fp)
             url = url_of(i)
-            args = [store.prefix, url, fp.content_hash, fp.signature.to_bytes(), PORTALS[i % 7], url]
-            args += ["2026-11-27T00:00:00+00:00", _band_blob(fp.bands), "1"]
-            store._add_script(args=args, client=pipe)
+            store._claim_script(args=store._args("store", url, url, fp, PORTALS[i % 7]), client=pipe)
         pipe.execute()
     return kept
 

@@ -47,7 +47,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from newscrawler.dedupe.fingerprint import BANDS, ROWS_PER_BAND, shingles, signature  # noqa: E402
-from newscrawler.dedupe.store import NEAR_DUPLICATE_THRESHOLD, MemoryStore  # noqa: E402
+from newscrawler.dedupe.store import NEAR_DUPLICATE_THRESHOLD  # noqa: E402
+from newscrawler.dedupe.stores import MemoryStore  # noqa: E402
 
 DEFAULT_PAIRS = ROOT / "fixtures" / "near_duplicates" / "pairs.jsonl"
 THRESHOLDS = [round(0.1 + 0.05 * i, 2) for i in range(17)]  # 0.10 .. 0.90

@@ -8,7 +8,9 @@ Same layout as the jl_cri fixture mirror (``fixtures/tools/cri_layout.py``) and 
 unchanged. The articles are spread round-robin over the nine sections, 20 items per list page,
 newest first; their text is synthetic but Chinese-looking (3-6 paragraphs), and every article page
 carries the disclaimer. Every ``--multipage-every``-th article is split over two pages (下一页);
-every 5th has an image with a caption. Deterministic: the same arguments give the same bytes.
+every 5th has an image with a caption; with ``--templated-every N`` every N-th is a templated
+weather notice (the near-duplicate candidate cap's case). Deterministic: the same arguments give
+the same bytes.
 
 ``mirror.json`` gets an extra ``generated`` block with the counts (articles, article pages, list
 pages, total pages).
@@ -149,11 +151,16 @@ def words(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(CHARS) + rng.choice(CHARS) for _ in range(n))
 
 
+#: Share of a paragraph's clauses taken from the stock CLAUSES. Real articles almost never share
+#: an LSH band (0 of 1,891 pairs of the dev pages); at 20% the synthetic ones shared 2.2% of pairs.
+STOCK_CLAUSE_SHARE = 0.02
+
+
 def paragraph(rng: random.Random) -> str:
     parts = [f"{rng.choice(PLACES)}{rng.choice(VERBS)}{rng.choice(TOPICS)}工作"]
     for _ in range(rng.randint(3, 6)):
         roll = rng.random()
-        if roll < 0.2:
+        if roll < STOCK_CLAUSE_SHARE:
             parts.append(rng.choice(CLAUSES))
         elif roll < 0.35:
             parts.append(f"{words(rng, 2)}同比增长{rng.randint(1, 99)}.{rng.randint(0, 9)}%")
@@ -162,7 +169,19 @@ def paragraph(rng: random.Random) -> str:
     return "，".join(parts) + "。"
 
 
-def make_article(i: int, seed: int, multipage_every: int, start: dt.datetime) -> dict[str, Any]:
+#: A templated notice (weather, stock notices): this text in every one, then a paragraph of its own.
+#: Any two share about a third of their shingles: not near-duplicates, but most pairs share a band.
+NOTICE = (
+    "省气象台发布天气预报：受高空槽和地面冷锋共同影响，预计未来三天我省大部地区将出现降温降雨天气，"
+    "中东部地区有中到大雨，局地暴雨，并伴有雷电和短时大风，最高气温将下降六到八摄氏度。"
+    "气象部门提醒，各地要做好城市内涝、山洪和地质灾害防范工作，农民朋友要抓住降雨间隙开展田间管理，"
+    "及时排除田间积水，公众出行注意交通安全，关注最新天气预报预警信息。"
+)
+
+
+def make_article(
+    i: int, seed: int, multipage_every: int, start: dt.datetime, templated_every: int = 0
+) -> dict[str, Any]:
     rng = random.Random(seed * 1_000_003 + i)
     # article 0 is the newest; one article every 3 hours going back in time
     when = start - dt.timedelta(hours=3 * i, minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
@@ -171,6 +190,8 @@ def make_article(i: int, seed: int, multipage_every: int, start: dt.datetime) ->
     if rng.random() < 0.3:
         title = f"{rng.choice(VERBS)}{topic} {title}"
     paragraphs = [paragraph(rng) for _ in range(rng.randint(3, 6))]
+    if templated_every and i % templated_every == 0:
+        paragraphs = [NOTICE, words(rng, 70) + "。"]
     source = SOURCES[i % len(SOURCES)]
     byline = None
     if i % 4 == 0:
@@ -214,10 +235,12 @@ def fragments(channel: L.Channel, a: dict[str, Any]) -> tuple[tuple[str, ...], .
     return (page1, tuple(L.p_text(p) for p in paras[split:]))
 
 
-def generate(n: int, out: Path, seed: int = 1, multipage_every: int = 50) -> dict[str, int]:
+def generate(
+    n: int, out: Path, seed: int = 1, multipage_every: int = 50, templated_every: int = 0
+) -> dict[str, int]:
     channel = L.Channel()
     start = dt.datetime(2020, 6, 30, 20, 0, 0)
-    arts = [make_article(i, seed, multipage_every, start) for i in range(n)]
+    arts = [make_article(i, seed, multipage_every, start, templated_every) for i in range(n)]
     files: dict[str, bytes] = {}
     entries: list[dict[str, Any]] = []
     html_ct = "text/html; charset=utf-8"
@@ -318,11 +341,17 @@ def main(argv: list[str] | None = None) -> int:
         default=50,
         help="split every N-th article over two pages; 0 = never (default: %(default)s)",
     )
+    ap.add_argument(
+        "--templated-every",
+        type=int,
+        default=0,
+        help="every N-th article is a templated weather notice (a templated portal); 0 = none",
+    )
     args = ap.parse_args(argv)
     if args.articles < 1:
         ap.error("--articles must be at least 1")
     t0 = time.perf_counter()
-    counts = generate(args.articles, args.out, args.seed, args.multipage_every)
+    counts = generate(args.articles, args.out, args.seed, args.multipage_every, args.templated_every)
     print(
         f"mirror: {counts['articles']} articles ({counts['article_pages']} article pages), "
         f"{counts['list_pages']} list pages, {counts['pages']} pages in {args.out} "

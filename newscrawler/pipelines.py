@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawler import steps
-from newscrawler.dedupe.store import BaseStore, Match, SeenStore
+from newscrawler.dedupe.store import Claim, SeenStore
 from newscrawler.record import Article
 from newscrawler.seen import seen_store
 
@@ -65,23 +64,30 @@ class FingerprintPipeline:
         return steps.fingerprint(item)
 
 
+class Duplicate(DropItem):
+    """A later copy of an article, dropped by :class:`DedupePipeline` (holds no claim)."""
+
+
 class DedupePipeline(_StatsMixin):
     """Export an article once: same canonical URL, same content, or a near-duplicate of one
-    exported before (this crawl, or earlier ones with a persistent ``DEDUPE_STORE``).
-    ``DEDUPE_KEEP_DUPLICATES``: export later copies with ``duplicate_of`` instead of dropping them.
+    exported before (this crawl, earlier ones with a persistent ``DEDUPE_STORE``, or another crawl
+    sharing the store right now). ``DEDUPE_KEEP_DUPLICATES``: export later copies with
+    ``duplicate_of`` instead of dropping them.
 
-    A new article enters the seen-store only once it is exported (``item_scraped``, after the
-    feed has written its line): a crawl killed in between exports it again on resume rather than
-    never. Until then it is *pending*, and later copies in this crawl are checked against it too.
-    A dropped copy's URL is remembered at once, so the next run does not download it again.
+    One atomic claim per item (:meth:`~newscrawler.dedupe.store.BaseStore.claim`): a new article
+    is claimed for this crawl and becomes a record once exported (``item_scraped``, after the feed
+    has written its line); a drop or an error after this pipeline releases it, a crash lets it
+    expire. A copy of a stored article has its URL remembered at once (when dropped) or when
+    exported, so the next run does not download it again; a copy of another crawl's live claim is
+    dropped as that article's duplicate.
     """
 
     def __init__(self, store: SeenStore, keep_duplicates: bool = False) -> None:
         self.store = store
         self.keep_duplicates = keep_duplicates
-        self._pending_urls: dict[str, dict[str, Any]] = {}
-        self._pending_hashes: dict[str, str] = {}
-        #: with no crawler signals (a bare pipeline in a test), store at once
+        #: claims waiting for their item's export, by the item's URL
+        self._pending: dict[str, Claim] = {}
+        #: with no crawler signals (a bare pipeline in a test), confirm at once
         self._deferred = False
 
     @classmethod
@@ -94,64 +100,56 @@ class DedupePipeline(_StatsMixin):
         crawler.signals.connect(pipe.item_left, signal=signals.item_error)
         return pipe
 
-    def _pending_match(self, item: Article) -> Match | None:
-        pending = self._pending_urls.get(item["canonical_url"])
-        if pending is not None:
-            return Match("url", pending["url"], pending["portal"], 1.0)
-        fingerprint = item.fingerprint
-        if fingerprint is not None and not BaseStore.content_matchable(fingerprint):
-            return None  # a stub body ("视频"): matched by URL only, as in the store
-        first = self._pending_hashes.get(item["content_hash"])
-        if first is not None:
-            return Match("content", first, item.get("portal") or "", 1.0)
-        return None
-
     def process_item(self, item: Article) -> Article:
-        fingerprint = item.fingerprint
-        canon = item["canonical_url"]
-        match = self._pending_match(item) or self.store.find_duplicate(
-            canon, item["body"], fingerprint=fingerprint
+        claim = self.store.claim(
+            url=item["url"],
+            canonical_url=item["canonical_url"],
+            body=item["body"],
+            portal=item.get("portal") or "",
+            fingerprint=item.fingerprint,
         )
-        entry = {
-            "url": item["url"],
-            "canonical_url": canon,
-            "body": item["body"],
-            "portal": item.get("portal") or "",
-            "fingerprint": fingerprint,
-        }
+        match = claim.match
         if match is not None:
             self._inc(f"duplicates/{match.kind}")
+            if match.claimed:
+                self._inc("duplicates/claimed")
             if not self.keep_duplicates:
-                if match.kind != "url":  # remember the copy's URL: not downloaded next time
-                    self.store.add(**entry)
-                reason = f"duplicate ({match.kind}) of {match.first_url}: {item['url']}"
-                raise DropItem(reason, log_level="INFO")
+                self.store.confirm(claim)  # (the copy's URL, as an alias of the stored article)
+                first = "live claim " if match.claimed else ""
+                raise Duplicate(
+                    f"duplicate ({match.kind}) of {first}{match.first_url}: {item['url']}", log_level="INFO"
+                )
             item["duplicate_of"] = match.first_url
         if not self._deferred:
-            self.store.add(**entry)
-        elif canon not in self._pending_urls:
-            self._pending_urls[canon] = entry
-            if match is None:
-                self._pending_hashes[item["content_hash"]] = item["url"]
+            self.store.confirm(claim)
+        elif item["url"] not in self._pending:
+            self._pending[item["url"]] = claim
         return item
 
-    def _settle(self, item: Any, export: bool) -> None:
-        # (an Article when dropped, the exported record dict once scraped)
-        adapter = ItemAdapter(item) if ItemAdapter.is_item(item) else None
-        if adapter is None or adapter.get("canonical_url") is None:
-            return
-        entry = self._pending_urls.pop(adapter["canonical_url"], None)
-        if entry is None:
-            return
-        self._pending_hashes.pop(adapter.get("content_hash") or "", None)
-        if export:
-            self.store.add(**entry)
-
     def item_scraped(self, item: Any, spider: Any = None) -> None:
-        self._settle(item, export=True)
+        claim = self._pending.pop(_url(item), None)
+        if claim is not None:
+            self.store.confirm(claim)
 
-    def item_left(self, item: Any, spider: Any = None, **kwargs: Any) -> None:
-        self._settle(item, export=False)
+    def item_left(
+        self, item: Any, spider: Any = None, exception: BaseException | None = None, **kw: Any
+    ) -> None:
+        if isinstance(exception, Duplicate):
+            return  # (dropped here: it holds no claim; the claim under its URL is another item's)
+        claim = self._pending.pop(_url(item), None)
+        if claim is not None:
+            self.store.release(claim)
+
+    def close_spider(self) -> None:
+        for claim in self._pending.values():  # (items never exported: let other crawls have them)
+            self.store.release(claim)
+        self._pending.clear()
+
+
+def _url(item: Any) -> str:
+    """The item's URL (an Article, or a dict from another pipeline), the key of its claim."""
+    get = getattr(item, "get", None)
+    return str(get("url") or "") if callable(get) else ""
 
 
 class LimitPipeline(_StatsMixin):

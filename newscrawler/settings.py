@@ -69,7 +69,10 @@ EXTENSIONS = {
     "newscrawler.resume.ResumeState": 510,
     # after CrawlSummary: keeps the summary's run in the health store
     "newscrawler.health.collect.HealthExtension": 520,
+    "newscrawler.gctune.GcTuning": 530,
 }
+# gc.freeze() once the engine has started and a higher gen-0 threshold (newscrawler/gctune.py).
+GC_TUNING = True
 
 # JSON Lines: UTF-8 without \u escapes, the record's fields in a fixed order.
 FEED_EXPORT_ENCODING = "utf-8"

@@ -12,14 +12,8 @@ from pathlib import Path
 import pytest
 
 from newscrawler.dedupe.fingerprint import canonical_url, fingerprint_body
-from newscrawler.dedupe.store import (
-    BaseStore,
-    Match,
-    MemoryStore,
-    SeenStore,
-    default_store_path,
-    open_store,
-)
+from newscrawler.dedupe.store import BaseStore, Match, SeenStore, default_store_path
+from newscrawler.dedupe.stores import MemoryStore, open_store
 from newscrawler.dedupe.testing import redis_server, redis_server_path
 
 ARTICLE = (
@@ -208,7 +202,7 @@ def test_sqlite_persists_across_reopen(tmp_path: Path) -> None:
 
 _KILL_CHILD = """
 import os, sys
-from newscrawler.dedupe.store import open_store
+from newscrawler.dedupe.stores import open_store
 s = open_store(sys.argv[1])
 for i in range(100000):
     s.add(url=f"http://x.cn/{i}", canonical_url=f"http://x.cn/{i}",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newscrawler.dedupe.store import BaseStore, open_store
+from newscrawler.dedupe.store import BaseStore
+from newscrawler.dedupe.stores import open_store
 from tests.test_store import redis_url, store  # noqa: F401  (pytest fixtures)
 
 BODY = "吉林省长春市今年新建改造城市道路一百余条，" * 20

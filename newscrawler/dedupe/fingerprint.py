@@ -19,13 +19,13 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-import sys
 import unicodedata
 import zlib
-from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import quote, quote_plus, unquote_to_bytes, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
 
 __all__ = [
     "BANDS",
@@ -44,6 +44,7 @@ __all__ = [
     "signature",
     "signature_from_hashes",
     "simhash",
+    "simhash_from_hashes",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -75,10 +76,7 @@ def canonical_url(url: str) -> str:
     query = "&".join(
         piece for piece in parts.query.split("&") if piece and not is_tracking_param(piece.split("=", 1)[0])
     )
-    url = urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-    canon = _plain_canonical(url)
-    if canon is None:
-        canon = _w3lib_canonical(url)
+    canon = canonicalize_url(urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")))
     parts = urlsplit(canon)
     scheme = parts.scheme.lower()
     netloc = parts.netloc
@@ -90,89 +88,10 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path, parts.query, ""))
 
 
-def _w3lib_canonical(url: str) -> str:
-    # (imported when first needed: w3lib.url imports urllib.request, hence http.client, email,
-    # ssl and socket, about 15 ms that a batch of plain article URLs never needs)
-    from w3lib.url import canonicalize_url
-
-    return canonicalize_url(url, keep_fragments=False)
-
-
-#: The URLs whose w3lib canonical form :func:`_plain_canonical` spells out itself: http(s), an
-#: ASCII host name (no user info, no IDNA, no IPv6), no ``;`` parameters, no whitespace, control
-#: characters or backslashes. Anything else goes to w3lib. ``tests/test_dedupe_fingerprint.py``
-#: checks that both give the same result on generated URLs.
-_PLAIN_URL_RE = re.compile(
-    r"(?i:https?)://"
-    r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)"
-    r"(?::([0-9]{1,5}))?"
-    r"(/[^?#;\s\\\x00-\x1f\x7f]*)?"
-    r"(?:\?([^#\s\\\x00-\x1f\x7f]*))?"
-)
-#: What w3lib leaves unescaped (besides letters, digits and ``-._~``) when it first makes the
-#: path safe, and when it escapes the path again after decoding it.
-_PATH_SAFEST = "!$&'()*+,;=:@/?%"
-_PATH_SAFE = "!$&'()*+,;=:@/?[]|%"
-#: Escapes w3lib keeps escaped when it decodes the path (``/``, ``;``, ``?`` and ``%`` itself).
-_PATH_KEPT_ESCAPES = (
-    ("%25", "%2525"),
-    ("%2f", "%252F"),
-    ("%2F", "%252F"),
-    ("%3b", "%253B"),
-    ("%3B", "%253B"),
-    ("%3f", "%253F"),
-    ("%3F", "%253F"),
-)
-
-
-def _plain_canonical(url: str) -> str | None:
-    """w3lib's ``canonicalize_url(url)`` for a URL of the ``_PLAIN_URL_RE`` form, else None.
-
-    The path is escaped, decoded (keeping ``%2F``, ``%3B``, ``%3F``, ``%25``) and escaped again,
-    so escapes come out upper-case and escaped unreserved characters decoded; the query is split
-    into key=value pairs, decoded (``+`` is a space), sorted and escaped again as a form.
-    """
-    m = _PLAIN_URL_RE.fullmatch(url)
-    if m is None:
-        return None
-    host, port, path, query = m.groups()
-    host = host.lower()
-    if "xn--" in host:  # (an IDNA name: w3lib checks it)
-        return None
-    if port is not None:
-        if int(port) > 65535:
-            return None
-        host = f"{host}:{int(port)}"
-    if path:
-        path = quote(path, _PATH_SAFEST)
-        if "%" in path:
-            for escape, kept in _PATH_KEPT_ESCAPES:
-                path = path.replace(escape, kept)
-        path = quote(unquote_to_bytes(path), _PATH_SAFE)
-        if "/." in path:  # (dot segments)
-            return None
-    else:
-        path = "/"
-    canon = f"{url[: url.index(':')].lower()}://{host}{path}"
-    if query:
-        pairs = sorted(
-            (unquote_to_bytes(k.replace("+", " ")), unquote_to_bytes(v.replace("+", " ")))
-            for k, _, v in (piece.partition("=") for piece in query.split("&") if piece)
-        )
-        if pairs:
-            canon += "?" + "&".join(f"{quote_plus(k, '')}={quote_plus(v, '')}" for k, v in pairs)
-    return canon
-
-
 # --------------------------------------------------------------------------------------------
 # Exact content
 
 _NON_WORD = re.compile(r"[\W_]+")  # anything but letters and digits (Unicode-aware)
-
-
-#: The last text normalized and its result: a record's content_hash and simhash normalize the same
-#: body one after the other (NFKC is the costly part). One (text, result) tuple, swapped atomically.
-_LAST_NORMALIZED: tuple[str, str] = ("", "")
 
 
 def normalize_for_hash(text: str) -> str:
@@ -185,33 +104,7 @@ def normalize_for_hash(text: str) -> str:
     >>> normalize_for_hash("吉林省， 长春市。\\n ＡＢＣ 2020！")
     '吉林省长春市abc2020'
     """
-    global _LAST_NORMALIZED
-    last = _LAST_NORMALIZED
-    if text is last[0] or (type(text) is str and text == last[0]):
-        return last[1]
-    norm = _NON_WORD.sub("", _nfkc(text or "")).lower()
-    if type(text) is str:
-        _LAST_NORMALIZED = (text, norm)
-    return norm
-
-
-#: Characters of Chinese text that NFKC changes, with their NFKC form (full-width punctuation,
-#: the ideographic space, the ellipsis). Each one decomposes to its replacement, which is already
-#: fully decomposed with combining class 0, so replacing it first leaves NFKD(text), hence
-#: NFKC(text), unchanged; what is left of Chinese text is then usually NFKC already.
-_NFKC_PREMAP = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，：（）！？；．－\u3000…")
-
-
-def _nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, cheaper when only common punctuation changes."""
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    for char, repl in _NFKC_PREMAP:
-        if char in text:
-            text = text.replace(char, repl)
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    return unicodedata.normalize("NFKC", text)
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text or "")).lower()
 
 
 def content_hash(text: str) -> str:
@@ -246,62 +139,25 @@ def shingles(text: str, k: int = SHINGLE_K) -> set[str]:
     return {norm[i : i + k] for i in range(len(norm) - k + 1)}
 
 
+#: Spreads a window's CRC-32 over 64 bits (a multiplicative, Fibonacci hash: a bijection whose
+#: high bits, where the MinHash bin and value come from, are well mixed).
 _GOLDEN = 0x9E3779B97F4A7C15
 
 
-def _shingle_crcs(norm: str, k: int) -> set[int]:
-    """CRC-32 of the UTF-32-LE bytes of each distinct ``k``-character window of ``norm``."""
+def _hashes_of_normalized(norm: str, k: int) -> set[int]:
+    """``CRC-32(UTF-32-LE bytes of the window) * _GOLDEN mod 2**64`` for each distinct ``k``-character
+    window of ``norm`` (the whole of ``norm`` when it is shorter; nothing when it is empty)."""
     if not norm:
         return set()
-    data = norm.encode("utf-32-le")
-    crc = zlib.crc32
-    if len(norm) <= k:
-        return {crc(data)}
-    # The windows that start at characters 0, k, 2k... do not overlap: struct cuts them all out
-    # in one call. Starting from characters 0, 1, ..., k-1 that covers every window once.
-    width = 4 * k
-    out: set[int] = set()
-    for start in range(0, width, 4):
-        count = (len(data) - start) // width
-        if count > 0:
-            out.update(map(crc, struct.unpack_from(f"{width}s" * count, data, start)))
-    return out
-
-
-#: (array typecode "Q" is 8 bytes on every platform CPython supports; checked, not assumed)
-_LANES_OK = array("Q").itemsize == 8
-
-
-def _packed_hashes(norm: str, k: int) -> tuple[bytes, int]:
-    """The 64-bit hashes of the shingles of ``norm``, packed little-endian (8 bytes each, in no
-    particular order), and their number.
-
-    Each hash is the window's CRC-32 spread over 64 bits by a multiplicative (Fibonacci) hash,
-    ``crc * _GOLDEN mod 2**64``: a bijection whose high bits are well mixed (the MinHash bin and
-    value come from them). The multiplications are done at once: the CRCs sit in 128-bit lanes of
-    one big integer, which is multiplied by ``_GOLDEN`` (a product needs at most 96 bits, so no
-    lane spills into the next); the low 64 bits of each lane are the hashes. That is C-speed
-    arithmetic instead of three Python integer operations per shingle.
-    """
-    crcs = _shingle_crcs(norm, k)
-    n = len(crcs)
-    if not n:
-        return b"", 0
-    if not _LANES_OK:
-        return struct.pack(f"<{n}Q", *(c * _GOLDEN & _M64 for c in crcs)), n
-    lanes = array("Q", bytes(16 * n))
-    lanes[0::2] = array("Q", crcs)
-    product = int.from_bytes(lanes, sys.byteorder) * _GOLDEN
-    hashes = array("Q", product.to_bytes(16 * n, sys.byteorder))[0::2]
-    if sys.byteorder != "little":
-        hashes.byteswap()
-    return hashes.tobytes(), n
+    data = norm.encode("utf-32-le")  # (4 bytes per character: window i is data[4i : 4i + 4k])
+    width = 4 * min(k, len(norm))
+    crcs = {zlib.crc32(data[i : i + width]) for i in range(0, len(data) - width + 4, 4)}
+    return {crc * _GOLDEN & _M64 for crc in crcs}
 
 
 def shingle_hashes(text: str, k: int = SHINGLE_K) -> set[int]:
     """64-bit hashes of the shingles of ``text`` (stable across processes and machines)."""
-    data, n = _packed_hashes(normalize_for_hash(text), k)
-    return set(struct.unpack(f"<{n}Q", data))
+    return _hashes_of_normalized(normalize_for_hash(text), k)
 
 
 def simhash(text: str, k: int = SHINGLE_K) -> str:
@@ -311,7 +167,7 @@ def simhash(text: str, k: int = SHINGLE_K) -> str:
     positive. Near-identical texts differ in few bits (compare with ``int(a, 16) ^ int(b, 16)``
     and ``int.bit_count``). An empty text gives ``"0000000000000000"``.
     """
-    return _simhash_from_packed(*_packed_hashes(normalize_for_hash(text), k))
+    return simhash_from_hashes(shingle_hashes(text, k))
 
 
 # --------------------------------------------------------------------------------------------
@@ -450,23 +306,16 @@ def signature(text: str, k: int = SHINGLE_K) -> Signature:
     return signature_from_hashes(shingle_hashes(text, k))
 
 
-def _simhash_from_packed(data: bytes, n: int) -> str:
-    """SimHash of ``n`` distinct 64-bit hashes packed little-endian in ``data``."""
-    if not n:
+def simhash_from_hashes(hashes: Iterable[int]) -> str:
+    """SimHash of distinct 64-bit hashes: bit ``i`` is set where more than half of them have it."""
+    hashes = list(hashes)
+    if not hashes:
         return "0" * 16
-    # one byte of every hash side by side in a big integer; bit ``bit`` of each of those bytes,
-    # masked out and counted, is the number of hashes with that bit set
-    ones = int.from_bytes(b"\x01" * n, "little")
-    masks = [ones << bit for bit in range(8)]
-    half = n // 2  # (a bit is set where more than half of the hashes have it)
-    result = 0
-    for byte_pos in range(8):
-        column = int.from_bytes(data[byte_pos::8], "little")
-        shift = byte_pos * 8
-        for bit in range(8):
-            if (column & masks[bit]).bit_count() > half:
-                result |= 1 << (shift + bit)
-    return f"{result:016x}"
+    # every hash as 64 ASCII digits, most significant bit first: column j is every 64th byte
+    digits = "".join(format(h, "064b") for h in hashes).encode("ascii")
+    half = len(hashes) // 2
+    bits = "".join("1" if digits[j::64].count(b"1") > half else "0" for j in range(64))
+    return f"{int(bits, 2):016x}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,9 +341,9 @@ class BodyFingerprint:
 def fingerprint_body(text: str, k: int = SHINGLE_K) -> BodyFingerprint:
     """Content hash, SimHash and MinHash signature of ``text`` (see the module docstring)."""
     norm = normalize_for_hash(text)
-    packed, n = _packed_hashes(norm, k)
+    hashes = _hashes_of_normalized(norm, k)
     return BodyFingerprint(
         content_hash=hashlib.sha1(norm.encode("utf-8")).hexdigest(),
-        simhash=_simhash_from_packed(packed, n),
-        signature=signature_from_hashes(struct.unpack(f"<{n}Q", packed)),
+        simhash=simhash_from_hashes(hashes),
+        signature=signature_from_hashes(hashes),
     )

@@ -5,36 +5,43 @@ fingerprint, portal, first URL and first-seen time. Every URL ever added points 
 so an article reprinted under another URL (another portal, a tracking-parameter variant) is
 remembered under both URLs but stored once.
 
-Usage from a pipeline (single-threaded, as in Scrapy)::
+Usage from a pipeline (several crawls may share the store)::
 
-    store = open_store(settings.get("DEDUPE_STORE"))       # None -> in memory
-    fp = fingerprint_body(body)                             # also gives content_hash / simhash
-    match = store.find_duplicate(canon, body, fingerprint=fp)
-    if match is None:
-        export(item)
-    elif keep_duplicates:
-        export(item, duplicate_of=match.first_url)
-    store.add(url=url, canonical_url=canon, body=body, portal=portal, fingerprint=fp)
+    store = open_store(settings.get("DEDUPE_STORE"))       # newscrawler.dedupe.stores; None: memory
+    claim = store.claim(url=url, canonical_url=canon, body=body, portal=portal)
+    if claim.match is None:        # new: claimed by this crawl, in one atomic step
+        export(item)               # then, once its line is written:
+        store.confirm(claim)       # the claim becomes a record (or store.release(claim) on error)
+    else:                          # a duplicate of a stored article or of another crawl's live claim
+        drop(item, duplicate_of=claim.match.first_url)
+        store.confirm(claim)       # remembers the copy's URL (not downloaded next time)
 
-``find_duplicate`` checks, in this order: the canonical URL, the exact content hash (bodies of
-at least :data:`MIN_CONTENT_SHINGLES` shingles), then
-near-duplicates (MinHash LSH bands: a fixed number of index probes, then the few candidates are
-verified against :data:`NEAR_DUPLICATE_THRESHOLD`). ``add`` after ``find_duplicate`` on the same
-body reuses that lookup, so the pair costs one lookup. ``add`` of a body that duplicates a
-stored article only records the new URL as an alias of that article (``has_url`` is then true
-for it, so the next run does not download it); the first record is never replaced. A link that
-gives no article (a video page, a 404) is remembered with ``mark_seen(canonical_url, reason)``.
+``claim`` looks up, in this order, the canonical URL, the exact content hash (bodies of at least
+:data:`MIN_CONTENT_SHINGLES` shingles), then near-duplicates (MinHash LSH bands: a fixed number
+of index probes; the :data:`MAX_NEAR_CANDIDATES` candidates sharing the most bands are verified
+against :data:`NEAR_DUPLICATE_THRESHOLD`), and when nothing matches it stores the article as a
+*claim* -- all in one atomic step (SQLite: one ``BEGIN IMMEDIATE`` transaction; Redis: one Lua
+script). A claim is a lease: it carries the crawl's id and expires after ``lease_seconds``
+(:data:`CLAIM_LEASE_SECONDS`), so a crashed crawl's claims free up; a store opened again with the
+same ``crawl_id`` (a resumed crawl) drops its predecessor's claims at once. Another crawl meeting a
+live claim gets a :class:`Match` with ``claimed=True``: a duplicate of the claimant.
 
-Backends: :class:`MemoryStore` (here), :class:`~newscrawler.dedupe.sqlite_store.SQLiteStore`
-(default, one file) and :class:`~newscrawler.dedupe.redis_store.RedisStore` (shared). Pick one
-with :func:`open_store`.
+``add`` stores an article (or the alias of the article it duplicates) directly, in one step;
+``find_duplicate`` is the read-only lookup (stored articles only). A link that gives no article (a
+video page, a 404) is remembered with ``mark_seen(canonical_url, reason)``.
+
+Backends: :class:`~newscrawler.dedupe.sqlite_store.SQLiteStore` (default, one file),
+:class:`~newscrawler.dedupe.sqlite_store.MemoryStore` (SQLite in memory: this process only) and
+:class:`~newscrawler.dedupe.redis_store.RedisStore` (shared). Pick one with
+:func:`newscrawler.dedupe.stores.open_store`.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -42,16 +49,18 @@ from typing import Literal, Protocol, runtime_checkable
 from .fingerprint import BodyFingerprint, Signature, fingerprint_body
 
 __all__ = [
+    "CLAIM_LEASE_SECONDS",
+    "MAX_NEAR_CANDIDATES",
     "MIN_CONTENT_SHINGLES",
     "MIN_NEAR_SHINGLES",
     "NEAR_DUPLICATE_THRESHOLD",
     "BaseStore",
+    "Claim",
     "Match",
-    "MemoryStore",
     "SeenRecord",
     "SeenStore",
+    "StoreError",
     "default_store_path",
-    "open_store",
 ]
 
 #: Estimated Jaccard similarity (3-character shingles) at or above which two bodies are the same
@@ -68,7 +77,22 @@ MIN_NEAR_SHINGLES = 40
 #: such a stub are different articles.
 MIN_CONTENT_SHINGLES = 10
 
+#: Near-duplicate candidates verified per lookup, those sharing the most LSH bands first: a
+#: templated portal (weather, stock notices) can put thousands of stored articles in one band,
+#: and a lookup must not cost more as the store grows. A true near-duplicate (J >= 0.5) shares
+#: 2.6 of the 21 bands on average, unrelated same-template pages rarely more than one.
+MAX_NEAR_CANDIDATES = 32
+
+#: How long a claim holds before another crawl may take the article over: an item is exported
+#: within seconds of its claim, so only a crashed crawl's claims ever get this old.
+CLAIM_LEASE_SECONDS = 600.0
+
 MatchKind = Literal["url", "content", "near"]
+
+
+class StoreError(Exception):
+    """A seen-store that cannot be opened or used (bad location, server down, newer schema).
+    The message is one line for the user."""
 
 
 @dataclass(frozen=True)
@@ -92,15 +116,36 @@ class Match:
     """Why a body is a duplicate, and of what.
 
     ``kind``: ``"url"`` (canonical URL seen before), ``"content"`` (same normalized body) or
-    ``"near"`` (near-duplicate). ``first_url``/``portal``: the first stored copy (use
-    ``first_url`` as ``duplicate_of``). ``similarity``: 1.0 for url/content, else the estimated
-    Jaccard similarity of the two bodies.
+    ``"near"`` (near-duplicate). ``first_url``/``portal``: the first copy (use ``first_url`` as
+    ``duplicate_of``). ``similarity``: 1.0 for url/content, else the estimated Jaccard similarity
+    of the two bodies. ``claimed``: the first copy is a live claim (being exported by a crawl),
+    not a stored article yet.
     """
 
     kind: MatchKind
     first_url: str
     portal: str
     similarity: float
+    claimed: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What :meth:`BaseStore.claim` decided. ``match`` None: the article is new and claimed by this
+    crawl until :meth:`~BaseStore.confirm` or :meth:`~BaseStore.release`. Otherwise it is a
+    duplicate; ``confirm`` then records the copy's URL as an alias of the stored article.
+
+    ``article_id``: the claimed article, or the stored article matched (None for a URL match or a
+    match of a live claim: nothing to record). ``fingerprint`` and ``portal`` let ``confirm``
+    store the article anew if the claim expired meanwhile.
+    """
+
+    url: str
+    canonical_url: str
+    match: Match | None
+    article_id: int | None
+    fingerprint: BodyFingerprint = field(repr=False, compare=False)
+    portal: str = ""
 
 
 @runtime_checkable
@@ -116,6 +161,20 @@ class SeenStore(Protocol):
     def find_duplicate(
         self, canonical_url: str, body: str, *, fingerprint: BodyFingerprint | None = None
     ) -> Match | None: ...
+
+    def claim(
+        self,
+        *,
+        url: str,
+        canonical_url: str,
+        body: str,
+        portal: str,
+        fingerprint: BodyFingerprint | None = None,
+    ) -> Claim: ...
+
+    def confirm(self, claim: Claim) -> None: ...
+
+    def release(self, claim: Claim) -> None: ...
 
     def add(
         self,
@@ -137,50 +196,69 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-#: (article id, first_url, portal) as the backends return it.
-_Hit = tuple[int, str, str]
+@dataclass(frozen=True)
+class Candidate:
+    """A stored article or live claim sharing LSH bands with the body looked up."""
+
+    article_id: int
+    signature: Signature
+    first_url: str
+    portal: str
+    claimed: bool
 
 
 class BaseStore(ABC):
-    """The dedupe logic shared by all backends; a backend implements the ``_`` primitives.
+    """What every backend shares: the thresholds, the claim owner and the lookup rules.
 
     ``threshold``: near-duplicate threshold (estimated Jaccard); ``min_near_shingles``: bodies
-    smaller than that are only matched exactly.
+    smaller than that are only matched exactly; ``lease_seconds``: how long a claim holds;
+    ``crawl_id``: the claims' owner (a resumed crawl passes the same id; default: a new one).
     """
 
     location: str = ""
 
     def __init__(
-        self, *, threshold: float = NEAR_DUPLICATE_THRESHOLD, min_near_shingles: int = MIN_NEAR_SHINGLES
+        self,
+        *,
+        threshold: float = NEAR_DUPLICATE_THRESHOLD,
+        min_near_shingles: int = MIN_NEAR_SHINGLES,
+        lease_seconds: float = CLAIM_LEASE_SECONDS,
+        crawl_id: str | None = None,
     ) -> None:
         self.threshold = threshold
         self.min_near_shingles = min_near_shingles
-        # (canonical_url, body, fingerprint, hit, match) of the last find_duplicate, for add().
-        self._last: tuple[str, str, BodyFingerprint, _Hit | None, Match | None] | None = None
+        self.lease_seconds = lease_seconds
+        self.crawl_id = crawl_id or uuid.uuid4().hex
+        #: this opening of the store: claims of the same crawl_id with another session are dead
+        self.session = uuid.uuid4().hex
 
-    # -- backend primitives -------------------------------------------------------------------
+    # -- what a backend implements --------------------------------------------------------------
     @abstractmethod
-    def _url_hit(self, canonical_url: str) -> _Hit | None: ...
-
-    @abstractmethod
-    def _content_hit(self, content_hash: str) -> _Hit | None: ...
-
-    @abstractmethod
-    def _band_candidates(self, bands: list[int]) -> list[tuple[int, Signature, str, str]]:
-        """Distinct articles sharing at least one band key: (id, signature, first_url, portal)."""
+    def _claim(self, url: str, canonical_url: str, fp: BodyFingerprint, portal: str, *, lease: bool) -> Claim:
+        """Look up and, when new, store the article (as a claim when ``lease``) in one atomic step."""
 
     @abstractmethod
-    def _insert_article(self, record: SeenRecord, signature: Signature, bands: list[int]) -> None:
-        """Store a new article (and its URL) atomically."""
+    def _confirm_new(self, claim: Claim) -> bool:
+        """Turn this session's claim into a stored article; False when the claim is gone."""
 
     @abstractmethod
     def _insert_alias(self, canonical_url: str, article_id: int) -> None:
-        """Point one more canonical URL at an existing article."""
+        """Point one more canonical URL at a stored article."""
+
+    @abstractmethod
+    def release(self, claim: Claim) -> None:
+        """Give up a claim (the item was dropped or failed): nothing of it stays in the store."""
+
+    @abstractmethod
+    def find_duplicate(
+        self, canonical_url: str, body: str, *, fingerprint: BodyFingerprint | None = None
+    ) -> Match | None:
+        """The first stored copy of this article, or None (read only; claims are not counted)."""
 
     @abstractmethod
     def has_url(self, canonical_url: str) -> bool:
-        """True if this canonical URL was added before (as a first copy or as a duplicate) or
-        marked seen (:meth:`mark_seen`)."""
+        """True if this canonical URL was stored (as a first copy or as a duplicate) or marked seen
+        (:meth:`mark_seen`). A URL only claimed is not known yet."""
 
     @abstractmethod
     def mark_seen(self, canonical_url: str, reason: str) -> None:
@@ -193,12 +271,13 @@ class BaseStore(ABC):
 
     @abstractmethod
     def __len__(self) -> int:
-        """Number of stored articles (not URLs)."""
+        """Number of stored articles (not URLs, not claims)."""
 
     @abstractmethod
     def close(self) -> None:
         """Flush and release the backend; the store is unusable afterwards."""
 
+    # -- the interface ----------------------------------------------------------------------------
     def __enter__(self) -> BaseStore:
         return self
 
@@ -208,54 +287,27 @@ class BaseStore(ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.location!r})"
 
-    # -- the logic ----------------------------------------------------------------------------
-    @staticmethod
-    def content_matchable(fp: BodyFingerprint) -> bool:
-        """False for stub bodies (see :data:`MIN_CONTENT_SHINGLES`): matched by URL only."""
-        return fp.signature.size >= MIN_CONTENT_SHINGLES
+    def claim(
+        self,
+        *,
+        url: str,
+        canonical_url: str,
+        body: str,
+        portal: str,
+        fingerprint: BodyFingerprint | None = None,
+    ) -> Claim:
+        """Claim the article for this crawl, or say what it duplicates (one atomic lookup)."""
+        return self._claim(url, canonical_url, fingerprint or fingerprint_body(body), portal, lease=True)
 
-    def _content_match(self, fp: BodyFingerprint) -> tuple[_Hit | None, Match | None]:
-        if not self.content_matchable(fp):
-            return None, None
-        hit = self._content_hit(fp.content_hash)
-        if hit is not None:
-            return hit, Match("content", hit[1], hit[2], 1.0)
-        if fp.signature.size < self.min_near_shingles:
-            return None, None
-        return self._best_near(fp, self._band_candidates(fp.bands))
-
-    def _best_near(
-        self, fp: BodyFingerprint, candidates: list[tuple[int, Signature, str, str]]
-    ) -> tuple[_Hit | None, Match | None]:
-        """The most similar candidate at or above the threshold (ties: the oldest article)."""
-        sig = fp.signature
-        best: tuple[float, int, str, str] | None = None
-        for art_id, other, first_url, portal in candidates:
-            if other.size < self.min_near_shingles:
-                continue
-            score = sig.similarity(other)
-            if score >= self.threshold and (best is None or score > best[0]):
-                best = (score, art_id, first_url, portal)
-        if best is None:
-            return None, None
-        score, art_id, first_url, portal = best
-        return (art_id, first_url, portal), Match("near", first_url, portal, score)
-
-    def find_duplicate(
-        self, canonical_url: str, body: str, *, fingerprint: BodyFingerprint | None = None
-    ) -> Match | None:
-        """The first stored copy of this article, or None if it is new.
-
-        Checks the canonical URL, then the exact content hash, then near-duplicates. Pass
-        ``fingerprint`` (from :func:`fingerprint_body`) if you already computed it.
-        """
-        hit = self._url_hit(canonical_url)
-        if hit is not None:
-            return Match("url", hit[1], hit[2], 1.0)
-        fp = fingerprint or fingerprint_body(body)
-        chit, match = self._content_match(fp)
-        self._last = (canonical_url, body, fp, chit, match)
-        return match
+    def confirm(self, claim: Claim) -> None:
+        """The claimed article was exported: store it. For a duplicate of a stored article, record
+        the copy's URL as its alias. A claim that expired meanwhile is stored anew if still new."""
+        if claim.article_id is None:
+            return
+        if claim.match is not None:
+            self._insert_alias(claim.canonical_url, claim.article_id)
+        elif not self._confirm_new(claim):  # (expired and taken over: store it unless known now)
+            self._claim(claim.url, claim.canonical_url, claim.fingerprint, claim.portal, lease=False)
 
     def add(
         self,
@@ -266,124 +318,41 @@ class BaseStore(ABC):
         portal: str,
         fingerprint: BodyFingerprint | None = None,
     ) -> None:
-        """Remember ``canonical_url`` (and the article, if its body is new).
+        """Remember ``canonical_url`` (and the article, if its body is new), in one step.
 
-        Already-known URL: nothing changes. Body duplicating a stored article (exactly or
-        nearly): the URL becomes an alias of that article. Otherwise a new :class:`SeenRecord`
-        is stored with ``first_url=url`` and ``first_seen`` = now.
+        Already-known URL: nothing changes. Body duplicating a stored article (exactly or nearly):
+        the URL becomes an alias of that article. Otherwise a new :class:`SeenRecord` is stored
+        with ``first_url=url`` and ``first_seen`` = now.
         """
-        last = self._last
-        self._last = None
-        if last is not None and last[0] == canonical_url and last[1] == body:
-            fp, chit = last[2], last[3]
-        else:
-            if self._url_hit(canonical_url) is not None:
-                return
-            fp = fingerprint or fingerprint_body(body)
-            chit, _ = self._content_match(fp)
-        if chit is not None:
-            self._insert_alias(canonical_url, chit[0])
-            return
-        record = SeenRecord(
-            canonical_url=canonical_url,
-            content_hash=fp.content_hash,
-            fingerprint=fp.signature.to_hex(),
-            portal=portal,
-            first_url=url,
-            first_seen=utc_now_iso(),
-        )
-        self._insert_article(record, fp.signature, fp.bands)
+        claim = self._claim(url, canonical_url, fingerprint or fingerprint_body(body), portal, lease=False)
+        if claim.match is not None:
+            self.confirm(claim)
 
+    @staticmethod
+    def content_matchable(fp: BodyFingerprint) -> bool:
+        """False for stub bodies (see :data:`MIN_CONTENT_SHINGLES`): matched by URL only."""
+        return fp.signature.size >= MIN_CONTENT_SHINGLES
 
-class MemoryStore(BaseStore):
-    """A store that lives in this process only (tests, one-off crawls). ``location`` is ``:memory:``."""
+    def near_matchable(self, fp: BodyFingerprint) -> bool:
+        """True for bodies long enough for a near-duplicate lookup (:data:`MIN_NEAR_SHINGLES`)."""
+        return fp.signature.size >= max(self.min_near_shingles, MIN_CONTENT_SHINGLES)
 
-    def __init__(
-        self, *, threshold: float = NEAR_DUPLICATE_THRESHOLD, min_near_shingles: int = MIN_NEAR_SHINGLES
-    ) -> None:
-        super().__init__(threshold=threshold, min_near_shingles=min_near_shingles)
-        self.location = ":memory:"
-        self._records: list[SeenRecord] = []
-        self._sigs: list[Signature] = []
-        self._urls: dict[str, int] = {}
-        self._seen: dict[str, str] = {}
-        self._hashes: dict[str, int] = {}
-        self._bands: dict[int, list[int]] = {}
-
-    def _hit(self, art_id: int) -> _Hit:
-        rec = self._records[art_id]
-        return art_id, rec.first_url, rec.portal
-
-    def _url_hit(self, canonical_url: str) -> _Hit | None:
-        art_id = self._urls.get(canonical_url)
-        return None if art_id is None else self._hit(art_id)
-
-    def _content_hit(self, content_hash: str) -> _Hit | None:
-        art_id = self._hashes.get(content_hash)
-        return None if art_id is None else self._hit(art_id)
-
-    def _band_candidates(self, bands: list[int]) -> list[tuple[int, Signature, str, str]]:
-        ids = {art_id for key in bands for art_id in self._bands.get(key, ())}
-        return [(i, self._sigs[i], *self._hit(i)[1:]) for i in sorted(ids)]
-
-    def _insert_article(self, record: SeenRecord, signature: Signature, bands: list[int]) -> None:
-        art_id = len(self._records)
-        self._records.append(record)
-        self._sigs.append(signature)
-        self._urls[record.canonical_url] = art_id
-        if signature.size >= MIN_CONTENT_SHINGLES:
-            self._hashes.setdefault(record.content_hash, art_id)
-        for key in bands:
-            self._bands.setdefault(key, []).append(art_id)
-
-    def _insert_alias(self, canonical_url: str, article_id: int) -> None:
-        self._urls.setdefault(canonical_url, article_id)
-
-    def has_url(self, canonical_url: str) -> bool:
-        return canonical_url in self._urls or canonical_url in self._seen
-
-    def mark_seen(self, canonical_url: str, reason: str) -> None:
-        self._seen.setdefault(canonical_url, reason)
-
-    def get(self, canonical_url: str) -> SeenRecord | None:
-        art_id = self._urls.get(canonical_url)
-        return None if art_id is None else self._records[art_id]
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def close(self) -> None:
-        pass
+    def best_near(self, fp: BodyFingerprint, candidates: list[Candidate]) -> tuple[Candidate, float] | None:
+        """The most similar candidate at or above the threshold (ties: the oldest article)."""
+        sig = fp.signature
+        best: tuple[Candidate, float] | None = None
+        for cand in candidates:
+            if cand.signature.size < self.min_near_shingles:
+                continue
+            score = sig.similarity(cand.signature)
+            if score < self.threshold:
+                continue
+            if best is None or score > best[1] or (score == best[1] and cand.article_id < best[0].article_id):
+                best = (cand, score)
+        return best
 
 
 def default_store_path() -> Path:
     """``$XDG_DATA_HOME/newscrawler/seen.sqlite3`` (``~/.local/share/...`` when unset)."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "newscrawler" / "seen.sqlite3"
-
-
-def open_store(
-    spec: str | os.PathLike[str] | None,
-    *,
-    threshold: float = NEAR_DUPLICATE_THRESHOLD,
-    min_near_shingles: int = MIN_NEAR_SHINGLES,
-) -> BaseStore:
-    """Open a seen-store from a setting or command-line value.
-
-    ``None`` or ``":memory:"`` -> :class:`MemoryStore`; ``"redis://..."``/``"rediss://..."``/
-    ``"unix://..."`` -> :class:`~newscrawler.dedupe.redis_store.RedisStore` (needs the ``redis``
-    extra); anything else is a file path -> :class:`~newscrawler.dedupe.sqlite_store.SQLiteStore`
-    (parent directories are created; ``~`` is expanded). Keyword arguments (``threshold``,
-    ``min_near_shingles``) go to the store. Callers wanting the persistent default pass
-    ``default_store_path()``.
-    """
-    if spec is None or str(spec) == ":memory:":
-        return MemoryStore(threshold=threshold, min_near_shingles=min_near_shingles)
-    text = str(spec)
-    if text.startswith(("redis://", "rediss://", "unix://")):
-        from .redis_store import RedisStore
-
-        return RedisStore(text, threshold=threshold, min_near_shingles=min_near_shingles)
-    from .sqlite_store import SQLiteStore
-
-    return SQLiteStore(Path(text).expanduser(), threshold=threshold, min_near_shingles=min_near_shingles)
