@@ -382,6 +382,7 @@ def test_a_read_only_place_is_one_line(
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.e2e
 def test_a_crawl_that_fetches_nothing_leaves_no_empty_output(tmp_path: Path) -> None:
     """Past the checks (a proxy that accepts connections, then hangs up on each), the crawl gets
     no page: exit 1, the last line says so, and the output file it made is gone again."""

@@ -21,6 +21,9 @@ import pytest
 from newscrawler.discovery import generic_portal, is_article_url
 from tests.conftest import FIXTURES, REPO, load_json, read_jsonl, run_cli
 
+#: crawls in real processes: the slow tier (pytest -m e2e)
+pytestmark = pytest.mark.e2e
+
 MIRROR = FIXTURES / "generic_portal2"
 EXPECTED = load_json(MIRROR / "expected" / "crawl.json")
 HOME = EXPECTED["home_url"]
