@@ -112,7 +112,8 @@ class DedupePipeline(_StatsMixin):
         if match is not None:
             self._inc(f"duplicates/{match.kind}")
             if match.claimed:
-                self._inc("duplicates/claimed")
+                # (counted once by kind above; this says how many met a claim not yet exported)
+                self._inc("duplicates_of_live_claims")
             if not self.keep_duplicates:
                 self.store.confirm(claim)  # (the copy's URL, as an alias of the stored article)
                 first = "live claim " if match.claimed else ""
