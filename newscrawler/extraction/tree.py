@@ -30,12 +30,24 @@ __all__ = [
 
 # (collect_ids=False: no xml:id hash table, which nothing here looks up; huge_tree: no depth limit
 # of 256 levels, beyond which libxml2 silently drops the rest of the page)
+# The page is handed to libxml2 as UTF-8 bytes with the encoding given (as parsel does): a <meta
+# charset> in the page cannot make it decode the text again, and libxml2 reads bytes faster than
+# a Python str.
 PARSER = etree.HTMLParser(
-    remove_comments=True, remove_pis=True, default_doctype=False, collect_ids=False, huge_tree=True
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    default_doctype=False,
+    collect_ids=False,
+    huge_tree=True,
 )
 #: Characters lxml refuses in a tree's text (NUL and other C0 controls but tab/newline/CR, and
 #: the two non-characters): a page may hold them; they are dropped before parsing.
 _XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: The same characters in UTF-8: the C0 controls (deleted by ``bytes.translate`` to find them:
+#: one pass in C over the page) and U+FFFE / U+FFFF
+_XML_INVALID_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_XML_INVALID_NONCHARS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 DROP_TAGS = (
     "script",
@@ -196,10 +208,11 @@ def is_descendant(el: Any, ancestor: Any) -> bool:
 def parse_html(html: str) -> Any:
     """The tree of a decoded page: comments and processing instructions dropped, characters
     that cannot be in a tree removed, never None (an empty or broken page gives an empty body)."""
-    if _XML_INVALID_RE.search(html):
-        html = _XML_INVALID_RE.sub("", html)
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html, count=1)
-    for text in (html, f"<html><body>{html}</body></html>"):
+    data = html.encode("utf-8", "replace")  # (a lone surrogate becomes "?")
+    if _has_invalid_chars(data):
+        data = _XML_INVALID_RE.sub("", data.decode("utf-8")).encode("utf-8")
+    data = re.sub(rb"^\s*<\?xml[^>]*>", b"", data, count=1)
+    for text in (data, b"<html><body>" + data + b"</body></html>"):
         try:
             root = etree.fromstring(text, parser=PARSER)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -208,16 +221,23 @@ def parse_html(html: str) -> Any:
             if _too_deep(PARSER.error_log):
                 # libxml2 stopped at its depth limit and dropped the rest of the page: read it
                 # again without its wrapper elements (their text stays; paragraphs stay)
-                flat = _WRAPPER_TAG_RE.sub("\n", text)
+                flat = _WRAPPER_TAG_RE.sub(b"\n", text)
                 root = etree.fromstring(flat, parser=PARSER) if flat.strip() else root
             return root
-    return etree.fromstring("<html><body></body></html>", parser=PARSER)
+    return etree.fromstring(b"<html><body></body></html>", parser=PARSER)
+
+
+def _has_invalid_chars(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` holds a character of ``_XML_INVALID_RE``."""
+    return len(data.translate(None, _XML_INVALID_CONTROL_BYTES)) != len(data) or any(
+        nonchar in data for nonchar in _XML_INVALID_NONCHARS
+    )
 
 
 #: Wrapper elements dropped from a page nested deeper than libxml2 reads (see parse_html)
 _WRAPPER_TAG_RE = re.compile(
-    r"</?(?:div|span|font|section|article|main|center|b|i|u|em|strong|small|big|table|tbody|thead|tfoot"
-    r"|tr|td|th|ul|ol|li|dl|dt|dd|blockquote|label|header|footer|nav|aside|figure)\b[^>]*>",
+    rb"</?(?:div|span|font|section|article|main|center|b|i|u|em|strong|small|big|table|tbody|thead|tfoot"
+    rb"|tr|td|th|ul|ol|li|dl|dt|dd|blockquote|label|header|footer|nav|aside|figure)\b[^>]*>",
     re.I,
 )
 
