@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from newscrawler.dedupe.fingerprint import canonical_url, content_hash, fingerprint_body, simhash
+from newscrawler.dedupe.fingerprint import canonical_url, fingerprint_body, record_hashes
 from newscrawler.extraction.assemble import assemble, merge_authors
 from newscrawler.extraction.boilerplate import clean_paragraphs
 from newscrawler.record import Article
@@ -74,7 +74,7 @@ def fingerprint(article: Article, *, for_dedupe: bool = True) -> Article:
         article.content_hash, article.simhash = fp.content_hash, fp.simhash
         article.fingerprint = fp
     else:
-        article.content_hash, article.simhash = content_hash(body), simhash(body)
+        article.content_hash, article.simhash = record_hashes(body)
     return article
 
 

@@ -87,6 +87,46 @@ def test_simhash_shape_and_closeness() -> None:
     assert near <= 8
 
 
+def _simhash_bit_by_bit(hashes: list[int]) -> str:
+    """The plain SimHash vote, one bit of one hash at a time: the oracle of simhash_from_hashes."""
+    half = len(hashes) // 2
+    value = 0
+    for bit in range(63, -1, -1):
+        votes = sum(h >> bit & 1 for h in hashes)
+        value = value << 1 | (votes > half)
+    return f"{value:016x}" if hashes else "0" * 16
+
+
+def test_simhash_counts_votes_like_the_bit_by_bit_oracle() -> None:
+    import random
+
+    from newscrawler.dedupe.fingerprint import simhash_from_hashes
+
+    rng = random.Random(8)
+    for size in (0, 1, 2, 3, 4, 7, 64, 65, 1000, 3001):
+        hashes = [rng.getrandbits(64) for _ in range(size)]
+        assert simhash_from_hashes(hashes) == _simhash_bit_by_bit(hashes), size
+    # ties (exactly half the hashes have a bit) leave the bit unset
+    assert simhash_from_hashes([1 << 63, 0]) == _simhash_bit_by_bit([1 << 63, 0]) == "0" * 16
+    assert simhash_from_hashes([(1 << 64) - 1] * 3) == "f" * 16
+    assert simhash_from_hashes(shingle_hashes(BODY)) == _simhash_bit_by_bit(list(shingle_hashes(BODY)))
+
+
+def test_record_hashes_are_content_hash_and_simhash() -> None:
+    from newscrawler.dedupe.fingerprint import content_hash, fingerprint_body, record_hashes
+
+    for text in (BODY, "", "吉林", "ＡＢＣ，abc。"):
+        assert record_hashes(text) == (content_hash(text), simhash(text))
+        fp = fingerprint_body(text)
+        assert record_hashes(text) == (fp.content_hash, fp.simhash)
+
+
+def test_simhash_values_are_the_stored_ones() -> None:
+    """Records and stores keep simhash values: the same text keeps its value across releases."""
+    assert simhash(BODY) == "24ffb920d23c6439"
+    assert simhash("吉林") == "f4b84acb79fea0b6"
+
+
 def test_fingerprints_are_stable_across_processes() -> None:
     """No salted hash(): another interpreter computes the same values."""
     code = (

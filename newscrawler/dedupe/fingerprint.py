@@ -39,6 +39,7 @@ __all__ = [
     "fingerprint_body",
     "is_tracking_param",
     "normalize_for_hash",
+    "record_hashes",
     "shingle_hashes",
     "shingles",
     "signature",
@@ -336,6 +337,13 @@ class BodyFingerprint:
     def __post_init__(self) -> None:
         if not self.bands:
             object.__setattr__(self, "bands", self.signature.bands())
+
+
+def record_hashes(text: str, k: int = SHINGLE_K) -> tuple[str, str]:
+    """The record's ``content_hash`` and ``simhash`` of ``text`` (one normalisation, one
+    shingling: :func:`content_hash` and :func:`simhash` each do both)."""
+    norm = normalize_for_hash(text)
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest(), simhash_from_hashes(_hashes_of_normalized(norm, k))
 
 
 def fingerprint_body(text: str, k: int = SHINGLE_K) -> BodyFingerprint:
