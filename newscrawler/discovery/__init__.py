@@ -500,12 +500,16 @@ def article_rejection(
     if require_date and not record.get("published_at"):
         return "no_date"
     body = record.get("body") or ""
-    total = _cjk(body)
+    total = prose = 0  # CJK characters of the body, and of its lines that hold prose punctuation
+    for line in body.split("\n"):
+        count = _cjk(line)
+        total += count
+        if count and _PROSE_PUNCT_RE.search(line):
+            prose += count
     if total < min_body_cjk:
         return "short_body"
     if len(_SENTENCE_END_RE.findall(body)) < MIN_SENTENCES:
         return "no_sentences"
-    prose = sum(_cjk(line) for line in body.split("\n") if _PROSE_PUNCT_RE.search(line))
     if prose < MIN_PROSE_SHARE * total:
         return "no_sentences"
     if total < MEDIA_PAGE_MAX_CJK and _MEDIA_TITLE_RE.search(title):

@@ -19,7 +19,7 @@ Rules that match common sentence fragments only fire on short paragraphs (``max_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .bylines import split_caption_credit, split_trailing_byline
@@ -308,9 +308,13 @@ def clean_paragraphs(
     *,
     title: str | None = None,
     extra_patterns: Sequence[PatternLike] = (),
+    known_reasons: Mapping[str, str | None] | None = None,
 ) -> CleanResult:
     """Drop boilerplate, the 原题 line (kept as ``original_title``), a repeat of the title at the top,
-    trailing/standalone bylines (kept as ``authors``) and empty paragraphs; normalise whitespace."""
+    trailing/standalone bylines (kept as ``authors``) and empty paragraphs; normalise whitespace.
+
+    ``known_reasons``: the built-in rules' verdicts (:func:`boilerplate_reason` without extra
+    patterns) already found for some normalised paragraphs, so they are not searched again."""
     extra = _compile_extra(extra_patterns)
     result = CleanResult(paragraphs=[])
     kept: list[str] = []
@@ -334,7 +338,7 @@ def clean_paragraphs(
             result.original_title = result.original_title or original
             result.removed.append(("original_title", text))
             continue
-        reason = _reason_normalized(text)
+        reason = known_reasons[text] if known_reasons and text in known_reasons else _reason_normalized(text)
         if reason is None and any(p.search(text) for p in extra):
             reason = "extra"
         if reason is not None:

@@ -96,6 +96,7 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
     last_image: dict[str, Any] | None = None
     body_chars = 0
     seen_images: set[str] = set()
+    reasons: dict[str, str | None] = {}  # (what the rules said of a block: clean_paragraphs reuses it)
     for block in blocks:
         if block.is_image:
             if block.src and block.src not in seen_images:
@@ -117,7 +118,9 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
         if tl and block.link / tl > MAX_BLOCK_LINK_SHARE:
             continue
         # (block texts are normalised: the *_normalized helpers skip normalising them again)
-        reason = _reason_normalized(text) if body_chars >= END_MARKER_MIN_BODY_CHARS else None
+        reason = None
+        if body_chars >= END_MARKER_MIN_BODY_CHARS:
+            reason = reasons[text] = _reason_normalized(text)
         is_end = body_chars >= END_MARKER_MIN_BODY_CHARS and (
             _END_MARKER_RE.match(text) or _is_disclaimer_heading_normalized(text)
         )
@@ -129,7 +132,7 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
         paragraphs.append(text)
         body_chars += tl
 
-    cleaned = clean_paragraphs(paragraphs, title=title)
+    cleaned = clean_paragraphs(paragraphs, title=title, known_reasons=reasons)
     body_paras = cleaned.paragraphs
     # stray fragments after the last paragraph (图集, +1, 收起)
     while body_paras and tlen(body_paras[-1]) <= MAX_STRAY_CHARS and not PUNCT_RE.search(body_paras[-1]):
