@@ -27,6 +27,10 @@ MAX_TITLE_CANDIDATES = 60
 H1_BONUS = 0.05
 #: A heading is the title when its similarity to a reference title reaches this
 TITLE_MATCH_MIN = 0.6
+#: Rank of a heading: a fuller heading replaces the best match only from the same rank or a
+#: higher one (an <h2> does not displace the <h1>); ``*title*`` elements rank below them all
+_RANKS = {"h1": 1, "h2": 2, "h3": 3}
+_HINTED_RANK = 4
 #: Headings above the content looked at by :func:`heading_before`
 HEADING_LOOKBACK = 3
 #: A heading above the content has this many characters at least ...
@@ -102,7 +106,7 @@ def find_title(body: Any, meta: PageMeta, title_elements: list[Any] | None = Non
         if sim > best_sim:
             best_el, best_text, best_sim = el, text, sim
     if best_text is not None and best_sim >= TITLE_MATCH_MIN:
-        return best_text, best_el
+        return _fuller_heading(candidates, best_el, best_text)
     if og:
         return strip_site_suffix(og), None
     if meta.ld_title:
@@ -113,6 +117,28 @@ def find_title(body: Any, meta: PageMeta, title_elements: list[Any] | None = Non
         if el.tag == "h1":
             return text, el
     return None, None
+
+
+def _fuller_heading(candidates: list[tuple[Any, str]], best_el: Any, best_text: str) -> tuple[str, Any]:
+    """The best match, or a heading (``h1``–``h3``) of the same rank or higher above it that says
+    it in full.
+
+    ``<title>`` often carries only a short form of the headline (``理论中国网-2022年第4期``)
+    that a sidebar repeats (``<h3>2022年第4期</h3>``) below the full headline
+    (``<h3>《某某学报》2022年第4期</h3>``): the first heading that contains the best match's
+    text, before it and apart from it, is the headline as displayed."""
+    key = compact(best_text)
+    rank = _RANKS.get(best_el.tag, _HINTED_RANK)
+    for el, text in candidates:
+        if el is best_el:
+            break
+        el_rank = _RANKS.get(el.tag)
+        if el_rank is None or el_rank > rank:
+            continue
+        full = compact(text)
+        if key in full and len(full) > len(key) and not is_descendant(best_el, el):
+            return text, el  # (not a wrapper of the match: the same heading with its buttons)
+    return best_text, best_el
 
 
 #: A headline styled by hand (pages without <h1>: ``<td style="font-size:22px">``,
