@@ -63,6 +63,11 @@ def test_info_line_families(line: str, source: str | None, editor: str | None, n
         ("长白日报 2024-05-13 06:16 发布于北京 长白日报官方账号 + 关注", None, "长白日报", None),
         ("管不饿 关注 2024-05-08 23:23", None, None, "管不饿"),
         ("私~川流 2017-09-30 21:38:07", None, None, "私~川流"),
+        # a blogger's display name that ends like an organisation is still the blogger's
+        ("A-王老师-华岭学院 于 2024-05-06 15:47:53 发布", None, None, "A-王老师-华岭学院"),
+        ("java_2019-华岭研究院 于 2024-05-06 15:47:53 发布", None, None, "java_2019-华岭研究院"),
+        ("人民网-CCTV 2024-05-06 15:47:53", None, "人民网-CCTV", None),  # (an outlet first)
+        ("华岭日报-经济频道 2024-05-06 15:47:53", None, "华岭日报-经济频道", None),
         # [ 张三 ] / 【新华社】 beside the time
         ("2024-05-20 10:15 [ 张三 ]", None, None, "张三"),
         ("【新华社】2024-05-20 10:15", None, "新华社", None),

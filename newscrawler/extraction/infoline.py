@@ -213,6 +213,14 @@ _NOT_OUTLET_RE = re.compile(r"^(?:星期|周|週|礼拜)[一二三四五六日�
 #: A blogger's handle: a display name with Latin letters, digits or ~ _ - in it (私~川流).
 _HANDLE_RE = re.compile(r"[~_\-A-Za-z0-9]")
 _BREADCRUMB_RE = re.compile(r"[>›»]|当前位置|您的位置")
+#: Latin letters or digits joined to the rest by ~ _ -: a display name (A-肖老师-树谷学院) ...
+_JOINED_HANDLE_RE = re.compile(r"[A-Za-z0-9][~_\-]|[~_\-][A-Za-z0-9]")
+
+
+def _display_name(token: str) -> bool:
+    """A blogger's display name that ends like an organisation (``A-肖老师-树谷学院``): a handle
+    whose first part is no outlet (``人民网-CCTV`` is one)."""
+    return bool(_JOINED_HANDLE_RE.search(token)) and not is_org(re.split(r"[-－—_~]", token)[0])
 
 
 def _outlet_shaped(token: str) -> bool:
@@ -267,7 +275,7 @@ def source_beside_time(
     last = _ACCOUNT_SUFFIX_RE.sub("", before_toks[-1])
     if not _slot_word(last):
         return None, None
-    if _is_source_name(last):
+    if _is_source_name(last) and (skipped or not _display_name(last)):
         return last, None
     if is_bare_name(last) or (not skipped and _HANDLE_RE.search(last)):
         return None, {"name": last, "role": "author"}  # (a person, or a blogger's handle)
