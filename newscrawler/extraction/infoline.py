@@ -176,9 +176,37 @@ def parse_info_line(text: str) -> InfoLine:
                     authors.append(a)
     if info.published is None:
         info.published = parse_date(text)
+    if not authors:
+        poster = _poster_after_time(text)
+        if poster:
+            authors.append({"name": poster, "role": "author"})
     info.editor = "、".join(editors) or None
     info.authors = authors
     return info
+
+
+#: The footer of a post on a blog engine of the cnblogs kind: ``posted @ <time> <blogger> 阅读(430)``.
+_POSTED_AT_RE = re.compile(r"\bposted\s*@\s*", re.I)
+#: A blogger's name there: CJK, Latin letters, digits and ~ _ - . (好看的hk, good-looking-hk).
+_POSTER_RE = re.compile(rf"[{CJK}A-Za-z0-9~_\-.]{{2,20}}")
+
+
+def _poster_after_time(text: str) -> str | None:
+    """The blogger named after the time of a ``posted @`` footer."""
+    m = _POSTED_AT_RE.search(text)
+    if not m:
+        return None
+    rest = text[m.end() :]
+    posted = parse_date(rest)
+    if posted is None or not rest.startswith(posted.raw):
+        return None
+    toks = rest[len(posted.raw) :].split()
+    if not toks:
+        return None
+    token = toks[0]
+    if not _POSTER_RE.fullmatch(token) or token.isdigit() or UI_WORD_RE.search(token) or token in STOP_NAMES:
+        return None
+    return token
 
 
 # --------------------------------------------------------------------------- beside the time
