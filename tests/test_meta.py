@@ -175,8 +175,24 @@ def test_editors_of_several_lines_are_all_kept() -> None:
 def test_footer_time_past_layout_whitespace() -> None:
     # a blog's footer time, after many layout-only text nodes (which do not count as distance)
     spacer = "<div>\n    <span>\n  </span>\n</div>" * 30
-    desc = "posted @ <span>2024-05-09 14:45</span> <a>好看的hk</a> 阅读(430)"
+    desc = "posted @ <span>2024-05-09 14:45</span> <a>华岭的hk</a> 阅读(430)"
     footer = f"{spacer}<div class='postDesc'>{desc}</div>"
     html = page("").replace("</div></body>", f"</div>{footer}</body>")
     out = extract_generic(html, None)
     assert (out["published_at"], out["published_at_source"]) == ("2024-05-09T14:45:00+08:00", "page")
+    assert [a["name"] for a in out["authors"]] == ["华岭的hk"]  # (the blogger after the time)
+
+
+def test_outlet_in_brackets_closing_the_body_is_the_source() -> None:
+    def source(after: str, info: str = "2024-05-20 10:15") -> str | None:
+        return extract_generic(page(info, after=after), URL)["source"]
+
+    for credit in ("华岭融媒体中心", "hl退役军人之家", "新华社"):
+        assert source(f"<p>演员们为全体官兵进行了慰问演出。（{credit}）</p>") == credit, credit
+    # a labelled source wins; a person is an author; "our paper", 完 and a number name nobody
+    assert source("<p>进行了慰问演出。（新华社）</p>", info="2024-05-20 10:15 来源：华岭日报") == "华岭日报"
+    assert source("<p>进行了慰问演出。（郭旭）</p>") is None
+    assert source("<p>进行了慰问演出。（本报）</p>") is None
+    assert source("<p>进行了慰问演出。（完）</p>") is None
+    # brackets inside the sentence are not a credit
+    assert source("<p>详见华岭市政府公告（华岭市人民政府）</p>") is None

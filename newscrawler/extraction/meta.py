@@ -22,7 +22,7 @@ from .boilerplate import CleanResult
 from .bylines import parse_byline, photographers, split_caption_credit, split_trailing_byline
 from .dates import ParsedDate, date_from_url, parse_date, parse_relative, parse_yearless
 from .infoline import InfoLine, parse_info_line, source_beside_time
-from .names import is_bare_name
+from .names import LOCAL_ORGS, is_bare_name, is_org
 from .text import compact, normalize_text
 from .tree import element_text, text_within, tlen
 
@@ -258,9 +258,22 @@ _TIME_HINT_RE = re.compile(r"时间[:：]|日期[:：]|posted @")
 _TAIL_SOURCE_RE = re.compile(
     r"^[（(【\[]?(?:本文|文章|稿件)?(?:来源\s*[:：|｜丨]|来源于|转载自|转自|摘自|选自)"
 )
+#: An outlet or account credited in brackets closing the body (…慰问演出。（华岭融媒体中心））.
+_TAIL_CREDIT_RE = re.compile(r"[。！？!?”」』…]\s*[（(]\s*([^()（）\s]{2,20})\s*[)）]\s*$")
 #: How many closing body paragraphs are read for such a line, and their longest.
 TAIL_PARAGRAPHS = 3
 TAIL_LINE_MAX_CHARS = 160
+
+
+def _tail_credit(body_paras: list[str]) -> str | None:
+    """The organisation credited in brackets at the very end of the body: its source."""
+    if not body_paras:
+        return None
+    m = _TAIL_CREDIT_RE.search(body_paras[-1])
+    if m is None:
+        return None
+    name = m.group(1)
+    return name if is_org(name) and name not in LOCAL_ORGS else None
 
 
 def _join_editors(first: str | None, more: str | None) -> str | None:
@@ -476,6 +489,8 @@ def find_metadata(
         publisher = "" if "://" in publisher else publisher  # (often the publisher's social page)
         src_meta = meta.metas.get("source") or meta.metas.get("contentsource") or publisher
         source = normalize_text(src_meta) or None if src_meta else None
+    if source is None:
+        source = _tail_credit(body_paras)  # (a body closing with （新华社）, no 来源 line)
     merged: list[dict[str, str]] = []
     seen: set[str] = set()
     for a in authors:
