@@ -196,3 +196,20 @@ def test_outlet_in_brackets_closing_the_body_is_the_source() -> None:
     assert source("<p>进行了慰问演出。（完）</p>") is None
     # brackets inside the sentence are not a credit
     assert source("<p>详见华岭市政府公告（华岭市人民政府）</p>") is None
+
+
+def test_author_linked_to_an_author_page_in_the_info_line() -> None:
+    def names(info: str, after: str = "") -> list[str]:
+        return [a["name"] for a in extract_generic(page(info, after=after), URL)["authors"]]
+
+    # a pen name past four characters, a handle: the link to the author page vouches for them
+    assert names(
+        "深海书名 <a href='//my.example.com/author/4362/'>远山听雨客</a> 3160字 2024-05-20 10:15"
+    ) == ["远山听雨客"]
+    assert names("<a rel='author' href='/u/7'>hualing-dev</a> 2024-05-20 10:15") == ["hualing-dev"]
+    # not an outlet's account, the site's software account, nor a link outside the info line
+    assert names("<a href='/author/ab12'>华岭日报新媒体</a> 2024-05-20 10:15") == []
+    assert names("<a href='/author/admin/'>admin</a> 2024-05-20 10:15") == []
+    assert names("2024-05-20 10:15", after="<div><a href='/author/5/'>远山听雨客</a></div>") == []
+    # a labelled byline says it already
+    assert names("作者：王五 2024-05-20 10:15 <a href='/author/9/'>远山听雨客</a>") == ["王五"]
