@@ -50,3 +50,31 @@ def test_fuller_heading_is_not_a_lower_rank_nor_below_nor_a_wrapper() -> None:
         "<h2 class='box'><span class='title'>华岭市民生项目全面开工</span><a href='#'>播报文章</a></h2>",
     )
     assert extract_generic(wrapped, None)["title"] == "华岭市民生项目全面开工"
+
+
+def _poem_page(scope: str) -> str:
+    return (
+        "<html><head><title>春晓_原文、翻译及赏析_华岭诗词网</title></head><body>"
+        f"{scope}<div class='article'>{BODY}</div></body></html>"
+    )
+
+
+def test_headline_of_the_article_microdata() -> None:
+    # a two-character headline: too short to be taken from the headings, but the microdata says it
+    article = (
+        "<div itemscope itemtype='http://schema.org/Article'><h1 itemprop='name'>春晓</h1>"
+        "<p itemprop='author' itemscope itemtype='http://schema.org/Person'>"
+        "作者：<span itemprop='name'>孟浩然</span></p>"
+    )
+    assert extract_generic(_poem_page(article + "</div>"), None)["title"] == "春晓"
+    headline = "<div><span itemprop='headline'>春晓</span></div>"
+    assert extract_generic(_poem_page(headline), None)["title"] == "春晓"
+    # the name of another item (the author inside the article, a product) is no headline
+    author_only = (
+        "<div itemscope itemtype='https://schema.org/NewsArticle'>"
+        "<p itemprop='author' itemscope itemtype='https://schema.org/Person'>"
+        "<span itemprop='name'>孟浩然</span></p></div>"
+    )
+    product = "<div itemscope itemtype='http://schema.org/Product'><b itemprop='name'>春晓牌茶叶</b></div>"
+    for scope in (author_only, product):
+        assert extract_generic(_poem_page(scope), None)["title"] == "春晓_原文、翻译及赏析_华岭诗词网"

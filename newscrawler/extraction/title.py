@@ -1,6 +1,7 @@
 """Title finding for the generic extractor: the heading (``<h1>``, ``<h2>``, ``*title*``
-classes) that best matches ``<title>`` / ``og:title``, else ``og:title`` / ``<title>`` with the site
-suffix (``_新华网``, ``--人民网``, ``-中国吉林网``) cut off."""
+classes) that best matches ``<title>`` / ``og:title``, else ``og:title``, the headline of the
+structured data (JSON-LD, microdata), ``<title>`` with the site suffix (``_新华网``, ``--人民网``,
+``-中国吉林网``) cut off."""
 
 from __future__ import annotations
 
@@ -79,8 +80,8 @@ class _Ref:
 
 def find_title(body: Any, meta: PageMeta, title_elements: list[Any] | None = None) -> tuple[str | None, Any]:
     """The title and its element (None: the title comes from the meta tags): the heading that
-    best matches ``<title>`` / ``og:title`` / JSON-LD, else ``og:title`` / ``<title>`` with the site
-    suffix cut off. ``title_elements``: the candidate elements, if
+    best matches ``<title>`` / ``og:title`` / JSON-LD, else ``og:title``, the JSON-LD or microdata
+    headline, ``<title>`` with the site suffix cut off. ``title_elements``: the candidate elements, if
     :func:`~newscrawler.extraction.tree.clean_tree` collected them (else they are found here)."""
     og = normalize_text(meta.metas.get("og:title") or meta.metas.get("twitter:title") or "") or None
     tt = meta.title_tag
@@ -111,6 +112,9 @@ def find_title(body: Any, meta: PageMeta, title_elements: list[Any] | None = Non
         return strip_site_suffix(og), None
     if meta.ld_title:
         return meta.ld_title, None
+    headline = microdata_headline(body)
+    if headline:
+        return headline, None  # (the element is left alone: a short one is no anchor for the body)
     if tt:
         return strip_site_suffix(tt), None
     for el, text in candidates:
@@ -139,6 +143,30 @@ def _fuller_heading(candidates: list[tuple[Any, str]], best_el: Any, best_text: 
         if key in full and len(full) > len(key) and not is_descendant(best_el, el):
             return text, el  # (not a wrapper of the match: the same heading with its buttons)
     return best_text, best_el
+
+
+#: schema.org types whose ``name`` is the headline, in microdata (``itemscope itemtype=…``).
+_ARTICLE_TYPE_RE = re.compile(r"schema\.org/(?:\w*Article|BlogPosting|LiveBlogPosting)\b")
+
+
+def microdata_headline(body: Any) -> str | None:
+    """The headline the page's schema.org microdata marks: ``itemprop="headline"``, or the
+    ``name`` of an Article item (``<div itemscope itemtype="http://schema.org/Article"><h1
+    itemprop="name">夜雨</h1>``; not the name of an item inside it, such as its author)."""
+    for el in body.xpath("//*[@itemprop]"):
+        props = (el.get("itemprop") or "").split()
+        if "headline" not in props:
+            if "name" not in props:
+                continue
+            scope = el.getparent()
+            while scope is not None and scope.get("itemscope") is None:
+                scope = scope.getparent()
+            if scope is None or not _ARTICLE_TYPE_RE.search(scope.get("itemtype") or ""):
+                continue
+        text = normalize_text(element_text(el))
+        if text and tlen(text) <= MAX_TITLE_CHARS:
+            return text
+    return None
 
 
 #: A headline styled by hand (pages without <h1>: ``<td style="font-size:22px">``,
