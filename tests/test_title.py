@@ -76,5 +76,7 @@ def test_headline_of_the_article_microdata() -> None:
         "<span itemprop='name'>孟浩然</span></p></div>"
     )
     product = "<div itemscope itemtype='http://schema.org/Product'><b itemprop='name'>春晓牌茶叶</b></div>"
-    for scope in (author_only, product):
+    # nor the headline of another article, which <title> does not confirm
+    teaser = "<div itemscope itemtype='http://schema.org/Article'><a itemprop='headline'>华岭夜雨</a></div>"
+    for scope in (author_only, product, teaser):
         assert extract_generic(_poem_page(scope), None)["title"] == "春晓_原文、翻译及赏析_华岭诗词网"

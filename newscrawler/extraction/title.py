@@ -112,7 +112,7 @@ def find_title(body: Any, meta: PageMeta, title_elements: list[Any] | None = Non
         return strip_site_suffix(og), None
     if meta.ld_title:
         return meta.ld_title, None
-    headline = microdata_headline(body)
+    headline = microdata_headline(body, tt)
     if headline:
         return headline, None  # (the element is left alone: a short one is no anchor for the body)
     if tt:
@@ -149,10 +149,12 @@ def _fuller_heading(candidates: list[tuple[Any, str]], best_el: Any, best_text: 
 _ARTICLE_TYPE_RE = re.compile(r"schema\.org/(?:\w*Article|BlogPosting|LiveBlogPosting)\b")
 
 
-def microdata_headline(body: Any) -> str | None:
+def microdata_headline(body: Any, title_tag: str | None = None) -> str | None:
     """The headline the page's schema.org microdata marks: ``itemprop="headline"``, or the
     ``name`` of an Article item (``<div itemscope itemtype="http://schema.org/Article"><h1
-    itemprop="name">夜雨</h1>``; not the name of an item inside it, such as its author)."""
+    itemprop="name">夜雨</h1>``; not the name of an item inside it, such as its author). With
+    ``title_tag``, only a headline it contains (not a teaser of another article)."""
+    key = compact(title_tag) if title_tag else None
     for el in body.xpath("//*[@itemprop]"):
         props = (el.get("itemprop") or "").split()
         if "headline" not in props:
@@ -164,7 +166,7 @@ def microdata_headline(body: Any) -> str | None:
             if scope is None or not _ARTICLE_TYPE_RE.search(scope.get("itemtype") or ""):
                 continue
         text = normalize_text(element_text(el))
-        if text and tlen(text) <= MAX_TITLE_CHARS:
+        if text and tlen(text) <= MAX_TITLE_CHARS and (key is None or compact(text) in key):
             return text
     return None
 
