@@ -149,6 +149,8 @@ def test_split_caption_credit(caption: str, expected: tuple[str, str | None]) ->
         ("Tom", False),
         ("本报", False),
         ("新华社", False),
+        ("职工之家", False),  # (organisations by their ending: X之家, X新媒体)
+        ("华岭新媒体", False),
     ],
 )
 def test_name_shape(token: str, is_name: bool) -> None:

@@ -40,7 +40,7 @@ from newscrawler.extraction.infoline import parse_info_line, source_beside_time
         ("编辑/张三", None, "张三", []),
         ("编辑部 地址：华岭市", None, None, []),
         ("美编 王五", None, None, []),
-        ("posted @ 2024-05-09 14:45 好看的hk 阅读(430) 编辑 收藏 举报", None, None, []),
+        ("posted @ 2024-05-09 14:45 华岭的hk 阅读(430) 编辑 收藏 举报", None, None, ["华岭的hk"]),
         ("2024-05-13 12:03:10 作者：曹磊 来源:东方网 选稿：曾炟", "东方网", "曾炟", ["曹磊"]),
     ],
 )
@@ -63,6 +63,11 @@ def test_info_line_families(line: str, source: str | None, editor: str | None, n
         ("长白日报 2024-05-13 06:16 发布于北京 长白日报官方账号 + 关注", None, "长白日报", None),
         ("管不饿 关注 2024-05-08 23:23", None, None, "管不饿"),
         ("私~川流 2017-09-30 21:38:07", None, None, "私~川流"),
+        # a blogger's display name that ends like an organisation is still the blogger's
+        ("A-王老师-华岭学院 于 2024-05-06 15:47:53 发布", None, None, "A-王老师-华岭学院"),
+        ("java_2019-华岭研究院 于 2024-05-06 15:47:53 发布", None, None, "java_2019-华岭研究院"),
+        ("人民网-CCTV 2024-05-06 15:47:53", None, "人民网-CCTV", None),  # (an outlet first)
+        ("华岭日报-经济频道 2024-05-06 15:47:53", None, "华岭日报-经济频道", None),
         # [ 张三 ] / 【新华社】 beside the time
         ("2024-05-20 10:15 [ 张三 ]", None, None, "张三"),
         ("【新华社】2024-05-20 10:15", None, "新华社", None),
@@ -85,6 +90,23 @@ def test_source_beside_time(line: str, title: str | None, source: str | None, au
     assert parsed is not None
     got_source, got_author = source_beside_time(line, parsed.raw, title)
     assert (got_source, got_author["name"] if got_author else None) == (source, author)
+
+
+@pytest.mark.parametrize(
+    ("line", "author"),
+    [
+        ("posted @ 2024-05-09 14:45 华岭的hk 阅读(430) 评论(2) 编辑 收藏 举报", "华岭的hk"),
+        ("Posted @ 2008-01-01 12:00 hualing-dev 阅读(1) 评论(0)", "hualing-dev"),
+        ("posted @ 2024-05-09 14:45 阅读(430) 评论(2)", None),  # no blogger named
+        ("posted @ 2024-05-09 14:45 编辑 收藏", None),
+        ("posted @ 2024-05-09 14:45", None),
+        ("2024-05-09 14:45 华岭的hk 阅读(430)", None),  # (not a blog engine's footer)
+    ],
+)
+def test_blogger_after_the_time_of_a_posted_at_footer(line: str, author: str | None) -> None:
+    info = parse_info_line(line)
+    assert info.published is not None and info.published.iso.startswith(line.split("@ ")[-1][:10])
+    assert [a["name"] for a in info.authors] == ([author] if author else [])
 
 
 def test_a_label_quoted_in_a_disclaimer_is_not_the_source() -> None:

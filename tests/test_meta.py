@@ -175,8 +175,41 @@ def test_editors_of_several_lines_are_all_kept() -> None:
 def test_footer_time_past_layout_whitespace() -> None:
     # a blog's footer time, after many layout-only text nodes (which do not count as distance)
     spacer = "<div>\n    <span>\n  </span>\n</div>" * 30
-    desc = "posted @ <span>2024-05-09 14:45</span> <a>好看的hk</a> 阅读(430)"
+    desc = "posted @ <span>2024-05-09 14:45</span> <a>华岭的hk</a> 阅读(430)"
     footer = f"{spacer}<div class='postDesc'>{desc}</div>"
     html = page("").replace("</div></body>", f"</div>{footer}</body>")
     out = extract_generic(html, None)
     assert (out["published_at"], out["published_at_source"]) == ("2024-05-09T14:45:00+08:00", "page")
+    assert [a["name"] for a in out["authors"]] == ["华岭的hk"]  # (the blogger after the time)
+
+
+def test_outlet_in_brackets_closing_the_body_is_the_source() -> None:
+    def source(after: str, info: str = "2024-05-20 10:15") -> str | None:
+        return extract_generic(page(info, after=after), URL)["source"]
+
+    for credit in ("华岭融媒体中心", "hl退役军人之家", "新华社"):
+        assert source(f"<p>演员们为全体官兵进行了慰问演出。（{credit}）</p>") == credit, credit
+    # a labelled source wins; a person is an author; "our paper", 完 and a number name nobody
+    assert source("<p>进行了慰问演出。（新华社）</p>", info="2024-05-20 10:15 来源：华岭日报") == "华岭日报"
+    assert source("<p>进行了慰问演出。（郭旭）</p>") is None
+    assert source("<p>进行了慰问演出。（本报）</p>") is None
+    assert source("<p>进行了慰问演出。（完）</p>") is None
+    # brackets inside the sentence are not a credit
+    assert source("<p>详见华岭市政府公告（华岭市人民政府）</p>") is None
+
+
+def test_author_linked_to_an_author_page_in_the_info_line() -> None:
+    def names(info: str, after: str = "") -> list[str]:
+        return [a["name"] for a in extract_generic(page(info, after=after), URL)["authors"]]
+
+    # a pen name past four characters, a handle: the link to the author page vouches for them
+    assert names(
+        "深海书名 <a href='//my.example.com/author/4362/'>远山听雨客</a> 3160字 2024-05-20 10:15"
+    ) == ["远山听雨客"]
+    assert names("<a rel='author' href='/u/7'>hualing-dev</a> 2024-05-20 10:15") == ["hualing-dev"]
+    # not an outlet's account, the site's software account, nor a link outside the info line
+    assert names("<a href='/author/ab12'>华岭日报新媒体</a> 2024-05-20 10:15") == []
+    assert names("<a href='/author/admin/'>admin</a> 2024-05-20 10:15") == []
+    assert names("2024-05-20 10:15", after="<div><a href='/author/5/'>远山听雨客</a></div>") == []
+    # a labelled byline says it already
+    assert names("作者：王五 2024-05-20 10:15 <a href='/author/9/'>远山听雨客</a>") == ["王五"]

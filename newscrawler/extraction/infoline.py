@@ -176,9 +176,37 @@ def parse_info_line(text: str) -> InfoLine:
                     authors.append(a)
     if info.published is None:
         info.published = parse_date(text)
+    if not authors:
+        poster = _poster_after_time(text)
+        if poster:
+            authors.append({"name": poster, "role": "author"})
     info.editor = "、".join(editors) or None
     info.authors = authors
     return info
+
+
+#: The footer of a post on a blog engine of the cnblogs kind: ``posted @ <time> <blogger> 阅读(430)``.
+_POSTED_AT_RE = re.compile(r"\bposted\s*@\s*", re.I)
+#: A blogger's name there: CJK, Latin letters, digits and ~ _ - . (好看的hk, good-looking-hk).
+_POSTER_RE = re.compile(rf"[{CJK}A-Za-z0-9~_\-.]{{2,20}}")
+
+
+def _poster_after_time(text: str) -> str | None:
+    """The blogger named after the time of a ``posted @`` footer."""
+    m = _POSTED_AT_RE.search(text)
+    if not m:
+        return None
+    rest = text[m.end() :]
+    posted = parse_date(rest)
+    if posted is None or not rest.startswith(posted.raw):
+        return None
+    toks = rest[len(posted.raw) :].split()
+    if not toks:
+        return None
+    token = toks[0]
+    if not _POSTER_RE.fullmatch(token) or token.isdigit() or UI_WORD_RE.search(token) or token in STOP_NAMES:
+        return None
+    return token
 
 
 # --------------------------------------------------------------------------- beside the time
@@ -213,6 +241,14 @@ _NOT_OUTLET_RE = re.compile(r"^(?:星期|周|週|礼拜)[一二三四五六日�
 #: A blogger's handle: a display name with Latin letters, digits or ~ _ - in it (私~川流).
 _HANDLE_RE = re.compile(r"[~_\-A-Za-z0-9]")
 _BREADCRUMB_RE = re.compile(r"[>›»]|当前位置|您的位置")
+#: Latin letters or digits joined to the rest by ~ _ -: a display name (A-肖老师-树谷学院) ...
+_JOINED_HANDLE_RE = re.compile(r"[A-Za-z0-9][~_\-]|[~_\-][A-Za-z0-9]")
+
+
+def _display_name(token: str) -> bool:
+    """A blogger's display name that ends like an organisation (``A-肖老师-树谷学院``): a handle
+    whose first part is no outlet (``人民网-CCTV`` is one)."""
+    return bool(_JOINED_HANDLE_RE.search(token)) and not is_org(re.split(r"[-－—_~]", token)[0])
 
 
 def _outlet_shaped(token: str) -> bool:
@@ -267,7 +303,7 @@ def source_beside_time(
     last = _ACCOUNT_SUFFIX_RE.sub("", before_toks[-1])
     if not _slot_word(last):
         return None, None
-    if _is_source_name(last):
+    if _is_source_name(last) and (skipped or not _display_name(last)):
         return last, None
     if is_bare_name(last) or (not skipped and _HANDLE_RE.search(last)):
         return None, {"name": last, "role": "author"}  # (a person, or a blogger's handle)

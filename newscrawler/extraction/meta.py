@@ -22,7 +22,7 @@ from .boilerplate import CleanResult
 from .bylines import parse_byline, photographers, split_caption_credit, split_trailing_byline
 from .dates import ParsedDate, date_from_url, parse_date, parse_relative, parse_yearless
 from .infoline import InfoLine, parse_info_line, source_beside_time
-from .names import is_bare_name
+from .names import CJK, LOCAL_ORGS, STOP_NAMES, UI_WORD_RE, is_bare_name, is_org
 from .text import compact, normalize_text
 from .tree import element_text, text_within, tlen
 
@@ -162,6 +162,11 @@ def _spaced_text_within(el: Any, limit: int) -> str | None:
 
 def _info_block_text(seg_el: Any, limit: int = INFO_BLOCK_MAX_CHARS) -> str:
     """The text of the largest small block (≤ ``limit`` characters) around an info-line node."""
+    return _info_block(seg_el, limit)[1]
+
+
+def _info_block(seg_el: Any, limit: int = INFO_BLOCK_MAX_CHARS) -> tuple[Any, str]:
+    """The largest small block (≤ ``limit`` characters) around an info-line node, and its text."""
     el = seg_el
     text = _spaced_text(el)
     while True:
@@ -172,14 +177,14 @@ def _info_block_text(seg_el: Any, limit: int = INFO_BLOCK_MAX_CHARS) -> str:
         if ptext is None:
             break
         el, text = parent, ptext
-    return text
+    return el, text
 
 
 def _near_title(
     anchor: Any, content_nodes: list[Any], year: int | None = None, now: datetime.datetime | None = None
-) -> tuple[ParsedDate | None, str]:
-    """The first date written after the title (before the body is well under way) and the text
-    of the small block it sits in (the info line). With ``year``, a time without its year counts
+) -> tuple[ParsedDate | None, str, Any]:
+    """The first date written after the title (before the body is well under way), the text of
+    the small block it sits in (the info line) and that block. With ``year``, a time without its year counts
     (``10-08 12:00``); with ``now``, a relative one (``3小时前``)."""
     if anchor is not None:
         segments = anchor.xpath(f"following::text()[position() <= {AFTER_TITLE_NODES}]")
@@ -195,7 +200,7 @@ def _near_title(
                 return found
         segments = content_nodes[0].xpath(f".//text()[position() <= {CONTENT_HEAD_NODES}]")
     else:
-        return None, ""
+        return None, "", None
     chars = 0
     for seg in segments:
         text = str(seg)
@@ -209,7 +214,7 @@ def _near_title(
                 return found
         if chars > INFO_SEARCH_MAX_CHARS:
             break
-    return None, ""
+    return None, "", None
 
 
 #: Publication dates outside [1995, next year] are not plausible for a web page (birth dates,
@@ -228,7 +233,7 @@ _OTHER_TIME_RE = re.compile(r"推荐|相关|评论|回复|热门|热点|上一�
 
 def _date_in_segment(
     seg: Any, year: int | None = None, now: datetime.datetime | None = None
-) -> tuple[ParsedDate | None, str]:
+) -> tuple[ParsedDate | None, str, Any]:
     text = str(seg)
     parsed = parse_date(text)
     if parsed is None and year is not None:
@@ -237,17 +242,17 @@ def _date_in_segment(
         parsed = parse_relative(text, now)
     owner = seg.getparent()
     if parsed is None or owner is None or not _plausible(parsed):
-        return None, ""
+        return None, "", None
     if _OTHER_TIME_RE.search(text[: text.find(parsed.raw)]):
-        return None, ""
+        return None, "", None
     if seg.is_tail and owner.getparent() is not None:
         owner = owner.getparent()
-    info_text = _info_block_text(owner)
+    block, info_text = _info_block(owner)
     better = parse_date(info_text)
     same_day = better is not None and better.iso.startswith(parsed.iso[:10])
     if better is not None and same_day and len(better.iso) > len(parsed.iso):
         parsed = better
-    return parsed, info_text
+    return parsed, info_text, block
 
 
 _LABEL_HINT_RE = re.compile(r"来源|作者|记者|编辑|责编|通讯员|撰稿|摄影|时间[:：]|日期[:：]|posted @")
@@ -258,9 +263,49 @@ _TIME_HINT_RE = re.compile(r"时间[:：]|日期[:：]|posted @")
 _TAIL_SOURCE_RE = re.compile(
     r"^[（(【\[]?(?:本文|文章|稿件)?(?:来源\s*[:：|｜丨]|来源于|转载自|转自|摘自|选自)"
 )
+#: An outlet or account credited in brackets closing the body (…慰问演出。（华岭融媒体中心））.
+_TAIL_CREDIT_RE = re.compile(r"[。！？!?”」』…]\s*[（(]\s*([^()（）\s]{2,20})\s*[)）]\s*$")
 #: How many closing body paragraphs are read for such a line, and their longest.
 TAIL_PARAGRAPHS = 3
 TAIL_LINE_MAX_CHARS = 160
+
+
+def _tail_credit(body_paras: list[str]) -> str | None:
+    """The organisation credited in brackets at the very end of the body: its source."""
+    if not body_paras:
+        return None
+    m = _TAIL_CREDIT_RE.search(body_paras[-1])
+    if m is None:
+        return None
+    name = m.group(1)
+    return name if is_org(name) and name not in LOCAL_ORGS else None
+
+
+#: A name linked to its author page: CJK (pen names run past four characters: 我吃西红柿),
+#: Latin letters, digits and ~ _ - . · of a handle.
+_LINKED_NAME_RE = re.compile(rf"[{CJK}A-Za-z0-9~_\-.·• ]{{2,20}}")
+#: The accounts of a site's software, not people.
+_SITE_ACCOUNTS = frozenset({"admin", "administrator", "editor", "管理员", "站长"})
+
+
+def _linked_authors(info_el: Any) -> list[dict[str, str]]:
+    """Authors the info line links to their author page (``<a href="/author/4362948/">远瞳</a>``,
+    ``rel="author"``): the site vouches for the name, as a 作者 label would."""
+    found: list[dict[str, str]] = []
+    for a in info_el.iter("a"):
+        if a.get("rel") != "author" and "/author/" not in (a.get("href") or ""):
+            continue
+        name = normalize_text(element_text(a))
+        if (
+            _LINKED_NAME_RE.fullmatch(name)
+            and not name.isdigit()
+            and name.lower() not in _SITE_ACCOUNTS
+            and name not in STOP_NAMES
+            and not UI_WORD_RE.search(name)
+            and not is_org(name)
+        ):
+            found.append({"name": name, "role": "author"})
+    return found
 
 
 def _join_editors(first: str | None, more: str | None) -> str | None:
@@ -403,14 +448,16 @@ def find_metadata(
     # a time written without its year (10-08 12:00) takes the year of the meta tags or the URL
     dated = meta_date or url_date
     year = int(dated.iso[:4]) if dated is not None else None
-    published, info_text = _near_title(title_el, nodes, year, now)
+    published, info_text, info_el = _near_title(title_el, nodes, year, now)
     if published is None and title_el is not None and title:
         # the headline written twice (a mobile and a desktop header): the other one's info line
         for other in _same_headings(title_el, title):
-            published, info_text = _near_title(other, nodes, year, now)
+            published, info_text, info_el = _near_title(other, nodes, year, now)
             if published is not None:
                 break
     info = parse_info_line(info_text) if info_text else InfoLine()
+    if info_el is not None and not info.authors:
+        info.authors = _linked_authors(info_el)
     beside_source, beside_author = (
         source_beside_time(info_text, published.raw, title) if published is not None else (None, None)
     )
@@ -476,6 +523,8 @@ def find_metadata(
         publisher = "" if "://" in publisher else publisher  # (often the publisher's social page)
         src_meta = meta.metas.get("source") or meta.metas.get("contentsource") or publisher
         source = normalize_text(src_meta) or None if src_meta else None
+    if source is None:
+        source = _tail_credit(body_paras)  # (a body closing with （新华社）, no 来源 line)
     merged: list[dict[str, str]] = []
     seen: set[str] = set()
     for a in authors:

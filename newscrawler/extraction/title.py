@@ -1,6 +1,7 @@
 """Title finding for the generic extractor: the heading (``<h1>``, ``<h2>``, ``*title*``
-classes) that best matches ``<title>`` / ``og:title``, else ``og:title`` / ``<title>`` with the site
-suffix (``_新华网``, ``--人民网``, ``-中国吉林网``) cut off."""
+classes) that best matches ``<title>`` / ``og:title``, else ``og:title``, the headline of the
+structured data (JSON-LD, microdata), ``<title>`` with the site suffix (``_新华网``, ``--人民网``,
+``-中国吉林网``) cut off."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ MAX_TITLE_CANDIDATES = 60
 H1_BONUS = 0.05
 #: A heading is the title when its similarity to a reference title reaches this
 TITLE_MATCH_MIN = 0.6
+#: Rank of a heading: a fuller heading replaces the best match only from the same rank or a
+#: higher one (an <h2> does not displace the <h1>); ``*title*`` elements rank below them all
+_RANKS = {"h1": 1, "h2": 2, "h3": 3}
+_HINTED_RANK = 4
 #: Headings above the content looked at by :func:`heading_before`
 HEADING_LOOKBACK = 3
 #: A heading above the content has this many characters at least ...
@@ -75,8 +80,8 @@ class _Ref:
 
 def find_title(body: Any, meta: PageMeta, title_elements: list[Any] | None = None) -> tuple[str | None, Any]:
     """The title and its element (None: the title comes from the meta tags): the heading that
-    best matches ``<title>`` / ``og:title`` / JSON-LD, else ``og:title`` / ``<title>`` with the site
-    suffix cut off. ``title_elements``: the candidate elements, if
+    best matches ``<title>`` / ``og:title`` / JSON-LD, else ``og:title``, the JSON-LD or microdata
+    headline, ``<title>`` with the site suffix cut off. ``title_elements``: the candidate elements, if
     :func:`~newscrawler.extraction.tree.clean_tree` collected them (else they are found here)."""
     og = normalize_text(meta.metas.get("og:title") or meta.metas.get("twitter:title") or "") or None
     tt = meta.title_tag
@@ -102,17 +107,68 @@ def find_title(body: Any, meta: PageMeta, title_elements: list[Any] | None = Non
         if sim > best_sim:
             best_el, best_text, best_sim = el, text, sim
     if best_text is not None and best_sim >= TITLE_MATCH_MIN:
-        return best_text, best_el
+        return _fuller_heading(candidates, best_el, best_text)
     if og:
         return strip_site_suffix(og), None
     if meta.ld_title:
         return meta.ld_title, None
+    headline = microdata_headline(body, tt)
+    if headline:
+        return headline, None  # (the element is left alone: a short one is no anchor for the body)
     if tt:
         return strip_site_suffix(tt), None
     for el, text in candidates:
         if el.tag == "h1":
             return text, el
     return None, None
+
+
+def _fuller_heading(candidates: list[tuple[Any, str]], best_el: Any, best_text: str) -> tuple[str, Any]:
+    """The best match, or a heading (``h1``–``h3``) of the same rank or higher above it that says
+    it in full.
+
+    ``<title>`` often carries only a short form of the headline (``理论中国网-2022年第4期``)
+    that a sidebar repeats (``<h3>2022年第4期</h3>``) below the full headline
+    (``<h3>《某某学报》2022年第4期</h3>``): the first heading that contains the best match's
+    text, before it and apart from it, is the headline as displayed."""
+    key = compact(best_text)
+    rank = _RANKS.get(best_el.tag, _HINTED_RANK)
+    for el, text in candidates:
+        if el is best_el:
+            break
+        el_rank = _RANKS.get(el.tag)
+        if el_rank is None or el_rank > rank:
+            continue
+        full = compact(text)
+        if key in full and len(full) > len(key) and not is_descendant(best_el, el):
+            return text, el  # (not a wrapper of the match: the same heading with its buttons)
+    return best_text, best_el
+
+
+#: schema.org types whose ``name`` is the headline, in microdata (``itemscope itemtype=…``).
+_ARTICLE_TYPE_RE = re.compile(r"schema\.org/(?:\w*Article|BlogPosting|LiveBlogPosting)\b")
+
+
+def microdata_headline(body: Any, title_tag: str | None = None) -> str | None:
+    """The headline the page's schema.org microdata marks: ``itemprop="headline"``, or the
+    ``name`` of an Article item (``<div itemscope itemtype="http://schema.org/Article"><h1
+    itemprop="name">夜雨</h1>``; not the name of an item inside it, such as its author). With
+    ``title_tag``, only a headline it contains (not a teaser of another article)."""
+    key = compact(title_tag) if title_tag else None
+    for el in body.xpath("//*[@itemprop]"):
+        props = (el.get("itemprop") or "").split()
+        if "headline" not in props:
+            if "name" not in props:
+                continue
+            scope = el.getparent()
+            while scope is not None and scope.get("itemscope") is None:
+                scope = scope.getparent()
+            if scope is None or not _ARTICLE_TYPE_RE.search(scope.get("itemtype") or ""):
+                continue
+        text = normalize_text(element_text(el))
+        if text and tlen(text) <= MAX_TITLE_CHARS and (key is None or compact(text) in key):
+            return text
+    return None
 
 
 #: A headline styled by hand (pages without <h1>: ``<td style="font-size:22px">``,
