@@ -264,7 +264,7 @@ _TAIL_SOURCE_RE = re.compile(
     r"^[（(【\[]?(?:本文|文章|稿件)?(?:来源\s*[:：|｜丨]|来源于|转载自|转自|摘自|选自)"
 )
 #: An outlet or account credited in brackets closing the body (…慰问演出。（华岭融媒体中心））.
-_TAIL_CREDIT_RE = re.compile(r"[。！？!?”」』…]\s*[（(]\s*([^()（）\s]{2,20})\s*[)）]\s*$")
+_TAIL_CREDIT_RE = re.compile(rf"[。！？!?”」』…]\s*[（(]\s*([{CJK}A-Za-z0-9·\-]{{2,20}})\s*[)）]\s*$")
 #: How many closing body paragraphs are read for such a line, and their longest.
 TAIL_PARAGRAPHS = 3
 TAIL_LINE_MAX_CHARS = 160
