@@ -184,8 +184,8 @@ def _near_title(
     anchor: Any, content_nodes: list[Any], year: int | None = None, now: datetime.datetime | None = None
 ) -> tuple[ParsedDate | None, str, Any]:
     """The first date written after the title (before the body is well under way), the text of
-    the small block it sits in (the info line) and that block. With ``year``, a time without its year counts
-    (``10-08 12:00``); with ``now``, a relative one (``3小时前``)."""
+    the small block it sits in (the info line) and that block. With ``year``, a time without its
+    year counts (``10-08 12:00``); with ``now``, a relative one (``3小时前``)."""
     if anchor is not None:
         segments = anchor.xpath(f"following::text()[position() <= {AFTER_TITLE_NODES}]")
         if anchor.tag not in ("h1", "h2", "h3", "h4"):
