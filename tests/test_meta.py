@@ -194,6 +194,7 @@ def test_outlet_in_brackets_closing_the_body_is_the_source() -> None:
     assert source("<p>进行了慰问演出。（郭旭）</p>") is None
     assert source("<p>进行了慰问演出。（本报）</p>") is None
     assert source("<p>进行了慰问演出。（完）</p>") is None
+    assert source("<p>进行了慰问演出。（原标题：华岭日报）</p>") is None  # (a note, not a credit)
     # brackets inside the sentence are not a credit
     assert source("<p>详见华岭市政府公告（华岭市人民政府）</p>") is None
 

@@ -241,7 +241,7 @@ _NOT_OUTLET_RE = re.compile(r"^(?:星期|周|週|礼拜)[一二三四五六日�
 #: A blogger's handle: a display name with Latin letters, digits or ~ _ - in it (私~川流).
 _HANDLE_RE = re.compile(r"[~_\-A-Za-z0-9]")
 _BREADCRUMB_RE = re.compile(r"[>›»]|当前位置|您的位置")
-#: Latin letters or digits joined to the rest by ~ _ -: a display name (A-肖老师-树谷学院) ...
+#: Latin letters or digits joined to the rest by ~ _ - (A-肖老师-树谷学院): a display name.
 _JOINED_HANDLE_RE = re.compile(r"[A-Za-z0-9][~_\-]|[~_\-][A-Za-z0-9]")
 
 

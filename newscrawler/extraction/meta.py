@@ -184,8 +184,8 @@ def _near_title(
     anchor: Any, content_nodes: list[Any], year: int | None = None, now: datetime.datetime | None = None
 ) -> tuple[ParsedDate | None, str, Any]:
     """The first date written after the title (before the body is well under way), the text of
-    the small block it sits in (the info line) and that block. With ``year``, a time without its year counts
-    (``10-08 12:00``); with ``now``, a relative one (``3小时前``)."""
+    the small block it sits in (the info line) and that block. With ``year``, a time without its
+    year counts (``10-08 12:00``); with ``now``, a relative one (``3小时前``)."""
     if anchor is not None:
         segments = anchor.xpath(f"following::text()[position() <= {AFTER_TITLE_NODES}]")
         if anchor.tag not in ("h1", "h2", "h3", "h4"):
@@ -264,7 +264,7 @@ _TAIL_SOURCE_RE = re.compile(
     r"^[（(【\[]?(?:本文|文章|稿件)?(?:来源\s*[:：|｜丨]|来源于|转载自|转自|摘自|选自)"
 )
 #: An outlet or account credited in brackets closing the body (…慰问演出。（华岭融媒体中心））.
-_TAIL_CREDIT_RE = re.compile(r"[。！？!?”」』…]\s*[（(]\s*([^()（）\s]{2,20})\s*[)）]\s*$")
+_TAIL_CREDIT_RE = re.compile(rf"[。！？!?”」』…]\s*[（(]\s*([{CJK}A-Za-z0-9·\-]{{2,20}})\s*[)）]\s*$")
 #: How many closing body paragraphs are read for such a line, and their longest.
 TAIL_PARAGRAPHS = 3
 TAIL_LINE_MAX_CHARS = 160
