@@ -229,3 +229,22 @@ def test_photographers_are_people_among_credits() -> None:
         {"name": "张三", "role": "photographer"},
         {"name": "李四", "role": "photographer"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("我吃西红柿", True),  # a pen name past four characters
+        ("好看的hk", True),
+        ("good-looking-hk", True),
+        ("12345", False),
+        ("admin", False),
+        ("管理员", False),
+        ("某某新闻网", False),  # an outlet, not a person
+        ("x", False),
+    ],
+)
+def test_is_handle_name(token: str, expected: bool) -> None:
+    from newscrawler.extraction.names import is_handle_name
+
+    assert is_handle_name(token) is expected

@@ -13,7 +13,7 @@ from typing import Any
 
 from .bylines import Author, parse_byline
 from .dates import ParsedDate, parse_date
-from .names import CJK, STOP_NAMES, UI_WORD_RE, is_bare_name, is_name, is_org
+from .names import CJK, STOP_NAMES, UI_WORD_RE, is_bare_name, is_handle_name, is_name, is_org
 
 __all__ = ["InfoLine", "parse_info_line", "source_beside_time"]
 
@@ -187,8 +187,6 @@ def parse_info_line(text: str) -> InfoLine:
 
 #: The footer of a post on a blog engine of the cnblogs kind: ``posted @ <time> <blogger> 阅读(430)``.
 _POSTED_AT_RE = re.compile(r"\bposted\s*@\s*", re.I)
-#: A blogger's name there: CJK, Latin letters, digits and ~ _ - . (好看的hk, good-looking-hk).
-_POSTER_RE = re.compile(rf"[{CJK}A-Za-z0-9~_\-.]{{2,20}}")
 
 
 def _poster_after_time(text: str) -> str | None:
@@ -203,10 +201,7 @@ def _poster_after_time(text: str) -> str | None:
     toks = rest[len(posted.raw) :].split()
     if not toks:
         return None
-    token = toks[0]
-    if not _POSTER_RE.fullmatch(token) or token.isdigit() or UI_WORD_RE.search(token) or token in STOP_NAMES:
-        return None
-    return token
+    return toks[0] if is_handle_name(toks[0]) else None
 
 
 # --------------------------------------------------------------------------- beside the time

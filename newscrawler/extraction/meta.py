@@ -22,7 +22,7 @@ from .boilerplate import CleanResult
 from .bylines import parse_byline, photographers, split_caption_credit, split_trailing_byline
 from .dates import ParsedDate, date_from_url, parse_date, parse_relative, parse_yearless
 from .infoline import InfoLine, parse_info_line, source_beside_time
-from .names import CJK, LOCAL_ORGS, STOP_NAMES, UI_WORD_RE, is_bare_name, is_org
+from .names import CJK, LOCAL_ORGS, is_bare_name, is_handle_name, is_org
 from .text import compact, normalize_text
 from .tree import element_text, text_within, tlen
 
@@ -281,13 +281,6 @@ def _tail_credit(body_paras: list[str]) -> str | None:
     return name if is_org(name) and name not in LOCAL_ORGS else None
 
 
-#: A name linked to its author page: CJK (pen names run past four characters: 我吃西红柿),
-#: Latin letters, digits and ~ _ - . · of a handle.
-_LINKED_NAME_RE = re.compile(rf"[{CJK}A-Za-z0-9~_\-.·• ]{{2,20}}")
-#: The accounts of a site's software, not people.
-_SITE_ACCOUNTS = frozenset({"admin", "administrator", "editor", "管理员", "站长"})
-
-
 def _linked_authors(info_el: Any) -> list[dict[str, str]]:
     """Authors the info line links to their author page (``<a href="/author/4362948/">远瞳</a>``,
     ``rel="author"``): the site vouches for the name, as a 作者 label would."""
@@ -296,14 +289,7 @@ def _linked_authors(info_el: Any) -> list[dict[str, str]]:
         if a.get("rel") != "author" and "/author/" not in (a.get("href") or ""):
             continue
         name = normalize_text(element_text(a))
-        if (
-            _LINKED_NAME_RE.fullmatch(name)
-            and not name.isdigit()
-            and name.lower() not in _SITE_ACCOUNTS
-            and name not in STOP_NAMES
-            and not UI_WORD_RE.search(name)
-            and not is_org(name)
-        ):
+        if is_handle_name(name):
             found.append({"name": name, "role": "author"})
     return found
 

@@ -80,6 +80,27 @@ def is_name(token: str) -> bool:
     )
 
 
+#: A pen name or a blogger's handle: CJK (pen names run past four characters: 我吃西红柿), Latin
+#: letters, digits and the ~ _ - . · of handles (好看的hk, good-looking-hk)
+_HANDLE_NAME_RE = re.compile(rf"[{CJK}A-Za-z0-9~_\-.·• ]{{2,20}}")
+#: The accounts of a site's software, not people
+_SITE_ACCOUNTS = frozenset({"admin", "administrator", "editor", "管理员", "站长"})
+
+
+def is_handle_name(token: str) -> bool:
+    """A pen name or a handle in a slot the page gives a person (an author-page link, a blog
+    post's footer): handle-shaped, not digits alone, no stop or UI word, no organisation and
+    none of the site's own accounts."""
+    return (
+        bool(_HANDLE_NAME_RE.fullmatch(token))
+        and not token.isdigit()
+        and token.lower() not in _SITE_ACCOUNTS
+        and token not in STOP_NAMES
+        and not UI_WORD_RE.search(token)
+        and not is_org(token)
+    )
+
+
 def is_bare_name(token: str) -> bool:
     """A name with no label to vouch for it: name-shaped, two or three characters (four with a
     compound surname), starting with a surname; or a transliterated name."""
