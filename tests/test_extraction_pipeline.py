@@ -67,6 +67,27 @@ def test_a_body_selector_that_misses_falls_back_to_the_generic_body() -> None:
     assert article_verdict(page) is None
 
 
+def test_fields_the_selectors_leave_empty_come_from_the_generic_metadata_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Title and body found: only the metadata rules run (no second search for the content), on
+    the portal's body: here the dateline byline, which the selectors have no slot for."""
+    import newscrawler.extraction.page as page_module
+
+    def no_content_search(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the portal's title and body were found: no generic content search")
+
+    monkeypatch.setattr(page_module, "extract_generic_tree", no_content_search)
+    html = cri_page(editor=False).replace(
+        "<p>5月9日上午".encode(), "<p>新华社长春5月9日电（记者李明）5月9日上午".encode(), 1
+    )
+    page = extract_page(html, {}, URL.format(n=1), get_portal("jl_cri"))
+    assert page.editor is None  # (no 编辑 anywhere: left empty)
+    assert [a["name"] for a in page.authors] == ["李明"]
+    assert page.authors[0]["role"] == "reporter"
+    assert page.generic is None and page.blocks  # the body stays the portal's blocks
+
+
 def _run_article(spider: PortalSpider, body: bytes, url: str) -> list[Any]:
     response = HtmlResponse(url, body=body, encoding="utf-8")
     return list(spider.parse_article(response, section=None))

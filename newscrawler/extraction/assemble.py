@@ -24,6 +24,28 @@ def merge_authors(*groups: Iterable[dict[str, str]]) -> list[dict[str, str]]:
     return merged
 
 
+def texts_and_images(blocks: Iterable[Block]) -> tuple[list[str], list[dict[str, Any]]]:
+    """One page's blocks as paragraph texts and images (``{url, caption, credit}``); the caption of
+    an image is the block right after it that reads like one, split into caption and photo credit."""
+    texts: list[str] = []
+    images: list[dict[str, Any]] = []
+    last_image: dict[str, Any] | None = None
+    for block in blocks:
+        if block.is_image:
+            last_image = {"url": block.src, "caption": block.alt or None, "credit": None}
+            images.append(last_image)
+            continue
+        if last_image is not None and is_caption(block):
+            caption, credit = split_caption_credit(block.text)
+            last_image["caption"] = caption or None
+            last_image["credit"] = credit
+            last_image = None
+            continue
+        last_image = None
+        texts.append(block.text)
+    return texts, images
+
+
 def assemble(
     pages: Sequence[Sequence[Block]],
     *,
@@ -37,21 +59,8 @@ def assemble(
     byline_authors: list[dict[str, str]] = []
     original_title: str | None = None
     for blocks in pages:
-        texts: list[str] = []
-        last_image: dict[str, Any] | None = None
-        for block in blocks:
-            if block.is_image:
-                last_image = {"url": block.src, "caption": block.alt or None, "credit": None}
-                images.append(last_image)
-                continue
-            if last_image is not None and is_caption(block):
-                caption, credit = split_caption_credit(block.text)
-                last_image["caption"] = caption or None
-                last_image["credit"] = credit
-                last_image = None
-                continue
-            last_image = None
-            texts.append(block.text)
+        texts, page_images = texts_and_images(blocks)
+        images.extend(page_images)
         cleaned = clean_paragraphs(texts, title=title, extra_patterns=extra_patterns)
         paragraphs.extend(cleaned.paragraphs)
         byline_authors.extend(cleaned.authors)

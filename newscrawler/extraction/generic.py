@@ -20,6 +20,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from .blocks import collect_blocks, is_caption
 from .boilerplate import _is_disclaimer_heading_normalized, _reason_normalized, clean_paragraphs
 from .bylines import split_caption_credit
@@ -29,9 +31,9 @@ from .meta import find_metadata, read_page_meta
 from .scoring import main_nodes
 from .text import compact
 from .title import TITLE_SEP_RE, find_title, heading_before
-from .tree import PUNCT_RE, clean_tree, parse_html, tlen
+from .tree import DROP_TAGS, PUNCT_RE, clean_tree, parse_html, tlen
 
-__all__ = ["extract_generic", "extract_generic_bytes"]
+__all__ = ["extract_generic", "extract_generic_bytes", "extract_generic_metadata"]
 
 _END_MARKER_RE = re.compile(
     r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|相关新闻|相关阅读|相关链接|相关文章|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢"
@@ -153,6 +155,31 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
         "images": images,
         "body": "\n".join(body_paras),
     }
+
+
+def extract_generic_metadata(
+    root: Any,
+    url: str | None,
+    now: datetime | None,
+    *,
+    content: Any,
+    title_el: Any,
+    title: str,
+    paragraphs: list[str],
+    images: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The generic extractor's metadata of a page whose content element, title element, body
+    paragraphs and images are already known (a portal's selectors found them): the same
+    :func:`~newscrawler.extraction.meta.find_metadata` as :func:`extract_generic_tree`, without
+    looking for the title and the content again. Returns ``published_at, published_at_raw,
+    published_at_source, source, editor, authors`` and the ``images`` it was given."""
+    meta = read_page_meta(root)
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    cleaned = clean_paragraphs(paragraphs, title=title)
+    found = find_metadata(
+        meta, title_el, [content], cleaned, cleaned.paragraphs, url, title=title, images=images, now=now
+    )
+    return {**found, "images": images}
 
 
 def extract_generic_bytes(

@@ -25,10 +25,11 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from newscrawler.discovery import article_rejection
+from newscrawler.extraction.assemble import texts_and_images
 from newscrawler.extraction.blocks import Block, collect_blocks
 from newscrawler.extraction.dates import parse_date, parse_relative, reference_time
 from newscrawler.extraction.decoding import decode_html
-from newscrawler.extraction.generic import extract_generic_tree
+from newscrawler.extraction.generic import extract_generic_metadata, extract_generic_tree
 from newscrawler.extraction.infoline import parse_info_line
 from newscrawler.extraction.text import normalize_text
 from newscrawler.extraction.title import strip_site_suffix
@@ -166,16 +167,29 @@ def extract_page(
         etree.strip_elements(container, *DROP_TAGS, with_tail=False)
         page.blocks = collect_blocks([container], url, exclude)
 
-    empty = not found["body"] or not all(
-        (page.title, page.published_at, page.source, page.editor, page.authors)
-    )
-    if empty:
-        # the fields the selectors left empty come from the generic extractor (same tree),
-        # without what the portal says is never content (its statement, share bars: a
-        # disclaimer's 凡本网注明“来源：…” is no source)
-        for css in spec.body_exclude:
-            for el in select(root, css):
-                drop_element(el)
+    if all((page.published_at, page.source, page.editor, page.authors)) and found["body"] and found["title"]:
+        return page
+    # the fields the selectors left empty come from the generic extractor (same tree), without
+    # what the portal says is never content (its statement, share bars: a disclaimer's
+    # 凡本网注明“来源：…” is no source)
+    for css in spec.body_exclude:
+        for el in select(root, css):
+            drop_element(el)
+    if found["body"] and found["title"] and page.title:
+        # the selectors found the title and the body: the generic metadata rules only
+        texts, images = texts_and_images(page.blocks)
+        result = extract_generic_metadata(
+            root,
+            url,
+            now,
+            content=container,
+            title_el=found["title"][0],
+            title=page.title,
+            paragraphs=texts,
+            images=images,
+        )
+        _fill_from_generic(page, result, body=False)
+    else:
         _fill_from_generic(page, extract_generic_tree(root, url, now), body=not found["body"])
     return page
 
