@@ -152,8 +152,7 @@ def _hashes_of_normalized(norm: str, k: int) -> set[int]:
         return set()
     data = norm.encode("utf-32-le")  # (4 bytes per character: window i is data[4i : 4i + 4k])
     width = 4 * min(k, len(norm))
-    crcs = {zlib.crc32(data[i : i + width]) for i in range(0, len(data) - width + 4, 4)}
-    return {crc * _GOLDEN & _M64 for crc in crcs}
+    return {zlib.crc32(data[i : i + width]) * _GOLDEN & _M64 for i in range(0, len(data) - width + 4, 4)}
 
 
 def shingle_hashes(text: str, k: int = SHINGLE_K) -> set[int]:
