@@ -14,6 +14,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from newscrawler.extraction.page import article_verdict, extract_page
+from newscrawler.offline import extract_record
 from newscrawler.portals import get_portal
 from newscrawler.spiders.portal import PortalSpider
 from tests.conftest import run_cli
@@ -86,6 +87,26 @@ def test_fields_the_selectors_leave_empty_come_from_the_generic_metadata_rules(
     assert [a["name"] for a in page.authors] == ["李明"]
     assert page.authors[0]["role"] == "reporter"
     assert page.generic is None and page.blocks  # the body stays the portal's blocks
+
+
+def test_a_byline_in_the_portal_body_names_the_authors_without_the_generic_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newscrawler.extraction.page as page_module
+
+    def no_generic(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("time, source, editor and the byline are there: nothing to fill")
+
+    monkeypatch.setattr(page_module, "extract_generic_metadata", no_generic)
+    monkeypatch.setattr(page_module, "extract_generic_tree", no_generic)
+    html = cri_page().replace(
+        b'</div>\n<div class="footer">', '<p>（记者 李明）</p></div>\n<div class="footer">'.encode()
+    )
+    page = extract_page(html, {}, URL.format(n=1), get_portal("jl_cri"))
+    assert page.authors == []  # (the clean step reads the byline from the blocks)
+    assert page.blocks[-1].text == "（记者 李明）"
+    record = extract_record(html, URL.format(n=1), get_portal("jl_cri"))
+    assert [(a["name"], a["role"]) for a in record["authors"]] == [("李明", "reporter")]
 
 
 def _run_article(spider: PortalSpider, body: bytes, url: str) -> list[Any]:

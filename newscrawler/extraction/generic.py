@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from .blocks import collect_blocks, is_caption
-from .boilerplate import _is_disclaimer_heading_normalized, _reason_normalized, clean_paragraphs
+from .boilerplate import CleanResult, _is_disclaimer_heading_normalized, _reason_normalized, clean_paragraphs
 from .bylines import split_caption_credit
 from .dates import reference_time
 from .decoding import decode_html
@@ -165,17 +165,16 @@ def extract_generic_metadata(
     content: Any,
     title_el: Any,
     title: str,
-    paragraphs: list[str],
+    cleaned: CleanResult,
     images: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """The generic extractor's metadata of a page whose content element, title element, body
-    paragraphs and images are already known (a portal's selectors found them): the same
+    """The generic extractor's metadata of a page whose content element, title element, cleaned
+    body paragraphs and images are already known (a portal's selectors found them): the same
     :func:`~newscrawler.extraction.meta.find_metadata` as :func:`extract_generic_tree`, without
     looking for the title and the content again. Returns ``published_at, published_at_raw,
     published_at_source, source, editor, authors`` and the ``images`` it was given."""
     meta = read_page_meta(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    cleaned = clean_paragraphs(paragraphs, title=title)
     found = find_metadata(
         meta, title_el, [content], cleaned, cleaned.paragraphs, url, title=title, images=images, now=now
     )

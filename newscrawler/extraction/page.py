@@ -27,6 +27,8 @@ from lxml import etree
 from newscrawler.discovery import article_rejection
 from newscrawler.extraction.assemble import texts_and_images
 from newscrawler.extraction.blocks import Block, collect_blocks
+from newscrawler.extraction.boilerplate import clean_paragraphs
+from newscrawler.extraction.bylines import photographers
 from newscrawler.extraction.dates import parse_date, parse_relative, reference_time
 from newscrawler.extraction.decoding import decode_html
 from newscrawler.extraction.generic import extract_generic_metadata, extract_generic_tree
@@ -159,38 +161,40 @@ def extract_page(
     page.section = first_text["breadcrumb_section"]
     page.next_page_url = _next_page_url(found["next_page"], portal.next_page_texts, url)
 
-    if found["body"]:
-        container = found["body"][0]
-        exclude: set[Any] = set()
-        for css in spec.body_exclude:
-            exclude.update(select(container, css))
-        etree.strip_elements(container, *DROP_TAGS, with_tail=False)
-        page.blocks = collect_blocks([container], url, exclude)
-
-    if all((page.published_at, page.source, page.editor, page.authors)) and found["body"] and found["title"]:
-        return page
-    # the fields the selectors left empty come from the generic extractor (same tree), without
-    # what the portal says is never content (its statement, share bars: a disclaimer's
-    # 凡本网注明“来源：…” is no source)
-    for css in spec.body_exclude:
-        for el in select(root, css):
+    # what the portal says is never content (its statement, share bars): left out of the body,
+    # and out of the generic extractor's reading (a disclaimer's 凡本网注明“来源：…” is no source)
+    excluded = [el for css in spec.body_exclude for el in select(root, css)]
+    if not (found["body"] and found["title"] and page.title):
+        # no body or no title element: the generic extractor reads the page (same tree) for
+        # every field the selectors left empty
+        for el in excluded:
             drop_element(el)
-    if found["body"] and found["title"] and page.title:
-        # the selectors found the title and the body: the generic metadata rules only
-        texts, images = texts_and_images(page.blocks)
-        result = extract_generic_metadata(
-            root,
-            url,
-            now,
-            content=container,
-            title_el=found["title"][0],
-            title=page.title,
-            paragraphs=texts,
-            images=images,
-        )
-        _fill_from_generic(page, result, body=False)
-    else:
         _fill_from_generic(page, extract_generic_tree(root, url, now), body=not found["body"])
+        return page
+    container = found["body"][0]
+    etree.strip_elements(container, *DROP_TAGS, with_tail=False)
+    page.blocks = collect_blocks([container], url, set(excluded))
+    labelled = page.published_at and page.source and page.editor
+    if labelled and page.authors:
+        return page
+    texts, images = texts_and_images(page.blocks)
+    cleaned = clean_paragraphs(texts, title=page.title)
+    if labelled and (cleaned.authors or photographers(image["credit"] or "" for image in images)):
+        return page  # (the byline or the photo credits name the authors: assemble reads them)
+    # the generic metadata rules fill the fields left empty, on the portal's body and title
+    for el in excluded:
+        drop_element(el)
+    result = extract_generic_metadata(
+        root,
+        url,
+        now,
+        content=container,
+        title_el=found["title"][0],
+        title=page.title,
+        cleaned=cleaned,
+        images=images,
+    )
+    _fill_from_generic(page, result, body=False)
     return page
 
 
