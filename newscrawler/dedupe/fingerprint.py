@@ -306,16 +306,25 @@ def signature(text: str, k: int = SHINGLE_K) -> Signature:
     return signature_from_hashes(shingle_hashes(text, k))
 
 
+#: ``_BIT_OF_BYTE[k][b]`` is bit ``k`` of byte ``b`` (0 is the most significant), as 0 or 1
+_BIT_OF_BYTE = [bytes(b >> (7 - k) & 1 for b in range(256)) for k in range(8)]
+
+
 def simhash_from_hashes(hashes: Iterable[int]) -> str:
     """SimHash of distinct 64-bit hashes: bit ``i`` is set where more than half of them have it."""
     hashes = list(hashes)
     if not hashes:
         return "0" * 16
-    # every hash as 64 ASCII digits, most significant bit first: column j is every 64th byte
-    digits = "".join(format(h, "064b") for h in hashes).encode("ascii")
+    # the hashes as 8 big-endian bytes each: byte column c holds bits 8c..8c+7 of every hash,
+    # and the votes for one bit are the ones of that column's bytes mapped to that bit
+    packed = struct.pack(f">{len(hashes)}Q", *hashes)
     half = len(hashes) // 2
-    bits = "".join("1" if digits[j::64].count(b"1") > half else "0" for j in range(64))
-    return f"{int(bits, 2):016x}"
+    value = 0
+    for column in range(8):
+        column_bytes = packed[column::8]
+        for bit in _BIT_OF_BYTE:
+            value = value << 1 | (column_bytes.translate(bit).count(1) > half)
+    return f"{value:016x}"
 
 
 @dataclass(frozen=True, slots=True)
