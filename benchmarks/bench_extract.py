@@ -10,8 +10,9 @@ extract-batch`` (decode, parse, portal selectors or the generic extractor, the r
 fingerprint), in a fresh process per round. With ``--baseline DIR`` (another checkout, e.g. a
 ``git worktree`` of the commit before a change) the rounds alternate between the two, so both see
 the same machine load. Prints ms/page and pages/s (best and median round) and peak RSS per
-checkout; ``--stages`` adds the time spent in each extraction stage. Not a test: compare rows of
-one run.
+checkout, and lxml's parse alone of the same pages (the machine's floor: figures of two machines
+compare as multiples of it); ``--stages`` adds the time spent in each extraction stage. Not a test:
+compare rows of one run.
 """
 
 from __future__ import annotations
@@ -78,8 +79,19 @@ for _ in range(repeat):
     one_pass()
 elapsed = time.perf_counter() - start
 n = len(pages) * repeat
+# the machine's floor: lxml's parse alone of the same pages, UTF-8 bytes (issue 8: 1.2-1.3 ms there)
+from lxml import etree
+from newscrawler.extraction.decoding import decode_html
+utf8 = [decode_html(body)[0].encode("utf-8", "replace") for body, _ in pages]
+parser = etree.HTMLParser(encoding="utf-8")
+start = time.perf_counter()
+for _ in range(repeat):
+    for data in utf8:
+        etree.fromstring(data, parser)
+parse_only = time.perf_counter() - start
 print(json.dumps({
     "ms_per_page": elapsed / n * 1000,
+    "parse_ms_per_page": parse_only / n * 1000,
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "stages": {k: v / n * 1000 for k, v in spent.items()},
 }))
@@ -167,12 +179,20 @@ def main(argv: list[str] | None = None) -> int:
             results[name].append(run_round(checkout, pages, args.repeat, args.stages))
     tmp.cleanup()
     print(f"{len(pages)} pages ({source}) x {args.repeat} passes, {args.rounds} rounds per checkout")
-    print(f"{'checkout':<9} {'ms/page best':>12} {'median':>8} {'pages/s best':>12} {'peak RSS MB':>11}")
+    print(
+        f"{'checkout':<9} {'ms/page best':>12} {'median':>8} {'pages/s best':>12} {'peak RSS MB':>11}"
+        f" {'lxml parse ms':>13} {'x parse':>7}"
+    )
     for name, rounds in results.items():
         times = [r["ms_per_page"] for r in rounds]
         best = min(times)
         rss = max(r["rss_mb"] for r in rounds)
-        print(f"{name:<9} {best:>12.2f} {statistics.median(times):>8.2f} {1000 / best:>12.1f} {rss:>11.0f}")
+        parse = min(r.get("parse_ms_per_page", float("nan")) for r in rounds)
+        print(
+            f"{name:<9} {best:>12.2f} {statistics.median(times):>8.2f} {1000 / best:>12.1f} {rss:>11.0f}"
+            f" {parse:>13.2f} {best / parse:>7.1f}"
+        )
+    print("(lxml parse: the machine's floor, lxml's parse alone of the same pages; x parse: extraction / it)")
     if "base" in results:
         ratio = min(r["ms_per_page"] for r in results["base"]) / min(
             r["ms_per_page"] for r in results["this"]
