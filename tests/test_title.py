@@ -80,3 +80,18 @@ def test_headline_of_the_article_microdata() -> None:
     teaser = "<div itemscope itemtype='http://schema.org/Article'><a itemprop='headline'>华岭夜雨</a></div>"
     for scope in (author_only, product, teaser):
         assert extract_generic(_poem_page(scope), None)["title"] == "春晓_原文、翻译及赏析_华岭诗词网"
+
+
+def test_site_suffix_stripped_whichever_side_the_site_name_is_on() -> None:
+    from newscrawler.extraction.title import strip_site_suffix
+
+    assert strip_site_suffix("长春南湖公园丁香花开_吉林频道_国际在线") == "长春南湖公园丁香花开"
+    assert strip_site_suffix("理论周刊网-2022年第4期") == "2022年第4期"
+    assert strip_site_suffix("某某日报 | 春耕备耕全面展开 农机具检修忙") == "春耕备耕全面展开 农机具检修忙"
+    # a headline that itself ends like an outlet stays the headline
+    assert strip_site_suffix("我国建成全球最大5G网_某某网") == "我国建成全球最大5G网"
+    assert strip_site_suffix("全省建成覆盖城乡的服务网_要闻") == "全省建成覆盖城乡的服务网"
+    assert strip_site_suffix("-某某历史网") is None
+    # a home page's title of site descriptors keeps them all
+    home = "某某网_某某日报主办_某某省重点新闻网站"
+    assert strip_site_suffix(home) == home

@@ -10,6 +10,7 @@ from typing import Any
 
 from .boilerplate import boilerplate_reason
 from .meta import PageMeta
+from .names import is_org
 from .text import compact, normalize_text
 from .tree import TITLE_HEADINGS, TITLE_HINTED_TAGS, element_text, hints, is_descendant, text_within, tlen
 
@@ -48,6 +49,12 @@ def strip_site_suffix(title: str) -> str | None:
     if re.match(r"^\s*(?:_|-|\||｜|—)", title):
         return None  # "-铜雀历史网": the page left its own title empty
     parts = [p for p in TITLE_SEP_RE.split(title) if p]
+    if len(parts) > 1 and is_org(compact(parts[0])):
+        # the site's name first (理论中国网-2022年第4期): the headline is a longer part after it
+        # (a headline that ends like an outlet, 建成全球最大5G网_新华网, is the longest part)
+        longest = max(parts[1:], key=tlen)
+        if tlen(longest) > tlen(parts[0]) and not is_org(compact(longest)):
+            return longest.strip()
     if len(parts) > 1 and tlen(parts[0]) >= MIN_TITLE_CHARS:
         return parts[0].strip()
     return title.strip()
