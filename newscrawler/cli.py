@@ -123,9 +123,10 @@ def _local_feeds(settings: Any) -> dict[str, bool]:
     return feeds
 
 
-def preflight(settings: Any, start_url: str) -> list[Path]:
+def preflight(settings: Any, start_url: str | None) -> list[Path]:
     """Check everything the crawl needs before it starts (see :mod:`newscrawler.preflight`);
-    return the output files that do not exist yet (removed again if the crawl fails empty)."""
+    return the output files that do not exist yet (removed again if the crawl fails empty).
+    ``start_url``: the host that must answer (None: not checked)."""
     from newscrawler import preflight as check
     from newscrawler.seen import store_spec
     from newscrawler.settings_check import SettingsError, check_settings
@@ -150,7 +151,7 @@ def preflight(settings: Any, start_url: str) -> list[Path]:
         check.check_output(str(settings.get("SUMMARY_FILE")), overwrite=True)
     if settings.get("MIRROR_PROXY"):
         check.check_proxy(str(settings.get("MIRROR_PROXY")))
-    elif not settings.get("MIRROR_DIR"):
+    elif not settings.get("MIRROR_DIR") and start_url is not None:
         check.check_reachable(start_url)
     return new_outputs
 

@@ -6,6 +6,8 @@ BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
 SPIDER_LOADER_CLASS = "newscrawler.spiderloader.PortalSpiderLoader"
+# `scrapy crawl` checks settings, mirror, outputs and store first, as `newscrawler crawl` does
+COMMANDS_MODULE = "newscrawler.commands"
 
 USER_AGENT = "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler; news archiving crawler)"
 

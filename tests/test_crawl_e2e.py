@@ -187,6 +187,32 @@ def test_scrapy_crawl_through_scrapy_itself(tmp_path: Path, crawl: dict[str, Any
     )
 
 
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["nosuch"], "no spider 'nosuch'"),
+        (["jl_cri", "-s", "CONCURRENT_REQUESTS=abc"], "CONCURRENT_REQUESTS='abc': give a whole number"),
+        (["jl_cri", "-s", "LOG_LEVEL=BOGUS"], "log level 'BOGUS'"),
+        (["jl_cri", "-s", "MIRROR_DIR={tmp}"], "is not a mirror"),
+        (["jl_cri", "-s", f"MIRROR_DIR={MIRROR}", "-O", "{tmp}/no/such/dir/out.jsonl"], "does not exist"),
+    ],
+)
+def test_scrapy_crawl_mistakes_are_one_line_not_a_traceback(
+    tmp_path: Path, argv: list[str], says: str
+) -> None:
+    import subprocess
+    import sys
+
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", *argv], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert says in proc.stderr.splitlines()[-1], proc.stderr[-2000:]  # (scrapy: error: …)
+    assert not list(tmp_path.rglob("*.jsonl"))  # (nothing written)
+
+
 def test_scrapy_list_shows_the_portals() -> None:
     import subprocess
     import sys
