@@ -39,6 +39,12 @@ def test_control_characters_next_to_a_removed_element() -> None:
     assert out["body"].split("\n") == [P1 + P2, P3]
 
 
+def test_noncharacters_next_to_a_removed_element() -> None:
+    body = f"<p>{P1}<span style='display:none'>隐藏</span>\ufffe{P2}</p><p>{P3}<script>x()</script>\uffff</p>"
+    result = extract_generic(generic_page(body))
+    assert result["body"].split("\n") == [P1 + P2, P3]
+
+
 def test_nul_bytes_are_dropped_not_replaced() -> None:
     html = generic_page(f"<p>{P1[:10]}\x00{P1[10:]}</p><p>{P2}</p><p>{P3}</p>").encode()
     out = extract_page(html, {"Content-Type": "text/html; charset=utf-8"}, GENERIC_URL)
