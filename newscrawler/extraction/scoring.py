@@ -56,46 +56,6 @@ PLAIN_PARA_MAX_LINK_SHARE = 0.25
 PLAIN_PARA_MIN_PUNCT = 2
 
 
-class _Counts:
-    """What the walk counts for one element: its subtree's text, link text and punctuation
-    totals, and its direct text (its own text and its children's tails)."""
-
-    __slots__ = (
-        "direct_len",
-        "direct_link",
-        "direct_punct",
-        "in_link",
-        "link",
-        "pos",
-        "punct",
-        "tag",
-        "total",
-    )
-
-    def __init__(self, tag: Any, pos: int, in_link: bool) -> None:
-        self.tag = tag
-        self.pos = pos  # document position in non-link characters
-        self.in_link = in_link
-        self.total = self.link = self.punct = 0
-        self.direct_len = self.direct_punct = self.direct_link = 0
-
-    def add_direct(self, text: str | None) -> int:
-        """Count a piece of direct text; return its length (stripped: inner spaces are rare in
-        Chinese and only weigh a score)."""
-        n = len(text.strip()) if text else 0
-        if not n:
-            return 0
-        punct = len(PUNCT_RE.findall(text))  # type: ignore[arg-type]
-        self.total += n
-        self.punct += punct
-        self.direct_len += n
-        self.direct_punct += punct
-        if self.in_link:
-            self.link += n
-            self.direct_link += n
-        return n
-
-
 class Scorer:
     """One bottom-up pass: container scores, text/link/punctuation totals (kept for scored
     elements and ``<p>``/``<center>``, the ones read afterwards), and the document position (in
@@ -111,58 +71,89 @@ class Scorer:
 
     def run(self, body: Any) -> None:
         """One walk over ``body`` (``start``/``end`` events of lxml's iterwalk, no recursion):
-        at an element's start its own text is counted, at its end its totals are scored and
-        added to its parent's, followed by its tail (the parent's direct text)."""
-        cursor = 0  # non-link characters so far
-        stack: list[_Counts] = []
+        an element's own text and its children's tails are its direct text; at its end its
+        totals are scored."""
         score, stats = self.score, self.stats
+        title_el = self.title_el
+        # Running counts of all the text so far; an element's subtree holds what is counted
+        # between its start and its end. ``cursor`` is the non-link part: the document position.
+        total = link = punct = cursor = 0
+        # The innermost open element's direct text counts, and whether it is inside a link
+        # (the parent's values wait on the stack while a child is open).
+        direct_len = direct_punct = direct_link = 0
+        in_link = False
+        # Direct text not counted yet (a piece is counted as a whole, stripped: inner spaces are
+        # rare in Chinese and only weigh a score)
+        pending = ""
+        # an open element: its position, the running counts at its start, its parent's direct
+        # text counts and in_link
+        stack: list[tuple[int, tuple[int, int, int], tuple[int, int, int, bool]]] = []
         for event, el in etree.iterwalk(body, events=("start", "end")):
+            if pending:
+                n = len(pending.strip())
+                if n:
+                    n_punct = len(PUNCT_RE.findall(pending))
+                    total += n
+                    punct += n_punct
+                    direct_len += n
+                    direct_punct += n_punct
+                    if in_link:
+                        link += n
+                        direct_link += n
+                    else:
+                        cursor += n
+                pending = ""
+            tag = el.tag
             if event == "start":
-                in_link = (stack[-1].in_link if stack else False) or el.tag == "a"
-                counts = _Counts(el.tag, cursor, in_link)
-                if el is self.title_el:
+                if el is title_el:
                     self.title_start = cursor
-                text = el.text
-                if text and not in_link:
-                    cursor += counts.add_direct(text)
-                elif text:
-                    counts.add_direct(text)
-                stack.append(counts)
+                stack.append((cursor, (total, link, punct), (direct_len, direct_punct, direct_link, in_link)))
+                in_link = in_link or tag == "a"
+                direct_len = direct_punct = direct_link = 0
+                pending = el.text or ""
                 continue
-            counts = stack.pop()
-            if counts.total >= MIN_UNIT_CHARS:
-                self._score(el, counts)
-            elif counts.tag == "p" or counts.tag == "center" or el in score:
-                stats[el] = (counts.total, counts.link, counts.punct)  # (no unit here: see _score)
+            pos, (total_at_start, link_at_start, punct_at_start), parent_direct = stack.pop()
+            el_total = total - total_at_start
+            el_link = link - link_at_start
+            el_punct = punct - punct_at_start
+            if el_total >= MIN_UNIT_CHARS:
+                self._score(el, tag, pos, el_total, el_link, el_punct, direct_len, direct_punct, direct_link)
+            elif tag == "p" or tag == "center" or el in score:
+                stats[el] = (el_total, el_link, el_punct)  # (no unit here: see _score)
             if not stack:
                 break  # the end of body itself (its tail is not its text)
-            parent = stack[-1]
-            parent.total += counts.total
-            parent.link += counts.link
-            parent.punct += counts.punct
-            tail = el.tail
-            if tail:
-                tail_len = parent.add_direct(tail)
-                if not parent.in_link:
-                    cursor += tail_len
+            direct_len, direct_punct, direct_link, in_link = parent_direct
+            pending = el.tail or ""
         self.cursor = cursor
 
-    def _score(self, el: Any, c: _Counts) -> None:
-        """Score the unit ``el`` is (a paragraph-like element), or that its direct text is."""
-        if c.tag in PARA_TAGS:
-            if c.total >= MIN_UNIT_CHARS:
-                value = self._unit(c.total, c.punct, c.link)
+    def _score(
+        self,
+        el: Any,
+        tag: Any,
+        pos: int,
+        total: int,
+        link: int,
+        punct: int,
+        direct_len: int,
+        direct_punct: int,
+        direct_link: int,
+    ) -> None:
+        """Score the unit ``el`` is (a paragraph-like element), or that its direct text is
+        (``pos``: its document position; then its subtree's counts and its direct text's)."""
+        if tag in PARA_TAGS:
+            if total >= MIN_UNIT_CHARS:
+                value = self._unit(total, punct, link)
                 if value:
                     parent = el.getparent()
-                    self._add(parent, value, c.pos)
+                    self._add(parent, value, pos)
                     if parent is not None:
-                        self._add(parent.getparent(), value * PARENT_SHARE, c.pos)
-        elif c.direct_len >= MIN_UNIT_CHARS:
-            value = self._unit(c.direct_len, c.direct_punct, c.direct_link)
-            if c.tag not in INLINE_TAGS:
+                        self._add(parent.getparent(), value * PARENT_SHARE, pos)
+        elif direct_len >= MIN_UNIT_CHARS:
+            value = self._unit(direct_len, direct_punct, direct_link)
+            if tag not in INLINE_TAGS:
                 if value:
-                    self._add(el, value, c.pos)
-                    self._add(el.getparent(), value * PARENT_SHARE, c.pos)
+                    self._add(el, value, pos)
+                    self._add(el.getparent(), value * PARENT_SHARE, pos)
             else:
                 # inline wrapper holding bare text (<font>…<br>…</font>): its block container
                 # owns it
@@ -170,11 +161,11 @@ class Scorer:
                 while parent is not None and parent.tag not in BLOCK_TAGS:
                     parent = parent.getparent()
                 if value and parent is not None:
-                    self._add(parent, value, c.pos)
+                    self._add(parent, value, pos)
         # totals are read for scored elements and <p>/<center> (see main_nodes); every score
         # an element gets comes from its own text or its subtree, so it has it by now
-        if c.tag == "p" or c.tag == "center" or el in self.score:
-            self.stats[el] = (c.total, c.link, c.punct)
+        if tag == "p" or tag == "center" or el in self.score:
+            self.stats[el] = (total, link, punct)
 
     def _add(self, el: Any, value: float, pos: int) -> None:
         if el is not None:
@@ -241,6 +232,7 @@ def bad_region_checker(title_el: Any) -> Any:
 
 
 def main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], Scorer]:
+    """The content's nodes: the best container, and siblings that score nearly as well."""
     scorer = Scorer(title_el)
     scorer.run(body)
     if not scorer.score:
