@@ -4,6 +4,7 @@ hints) shared by the scoring, block, title and metadata modules."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -179,8 +180,10 @@ def hints(el: Any) -> str:
     return f"{cls or ''} {ident or ''}".lower()
 
 
+@functools.lru_cache(maxsize=4096)
 def hint_flags(hints: str) -> tuple[bool, bool]:
-    """(bad, good): whether the lower-cased hints match BAD_HINT_RE / GOOD_HINT_RE."""
+    """(bad, good): whether the lower-cased hints match BAD_HINT_RE / GOOD_HINT_RE (memoised:
+    pages and sites repeat their class names)."""
     return bool(BAD_HINT_RE.search(hints)), bool(GOOD_HINT_RE.search(hints))
 
 
