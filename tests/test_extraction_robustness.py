@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from newscrawler.extraction.generic import extract_generic
 from newscrawler.extraction.page import extract_page
+from newscrawler.extraction.tree import _has_invalid_chars, parse_html
 from newscrawler.portals import get_portal
 from tests.test_extraction_pipeline import PARAGRAPHS, URL, cri_page
 
@@ -43,6 +44,16 @@ def test_noncharacters_next_to_a_removed_element() -> None:
     body = f"<p>{P1}<span style='display:none'>隐藏</span>\ufffe{P2}</p><p>{P3}<script>x()</script>\uffff</p>"
     result = extract_generic(generic_page(body))
     assert result["body"].split("\n") == [P1 + P2, P3]
+
+
+def test_non_characters_are_dropped_and_fullwidth_forms_kept() -> None:
+    # U+FFFE / U+FFFF cannot be in a tree; U+FFE5 (￥) and U+FF0C (，) share their first bytes
+    body = f"<p>{P1[:10]}\ufffe{P1[10:]}</p><p>{P2}\uffff</p><p>价格￥20，{P3}</p>"
+    out = extract_generic(generic_page(body))
+    assert out["body"].split("\n") == [P1, P2, f"价格￥20，{P3}"]
+    assert parse_html("<p>a\uffffb</p>").findtext(".//p") == "ab"
+    for text, invalid in (("价格￥20，", False), ("\ufffe", True), ("\uffff", True), ("a\x0bb", True)):
+        assert _has_invalid_chars(text, text.encode()) is invalid, text
 
 
 def test_nul_bytes_are_dropped_not_replaced() -> None:
