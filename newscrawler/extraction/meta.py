@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
 from .boilerplate import CleanResult
@@ -24,7 +25,7 @@ from .dates import ParsedDate, date_from_url, parse_date, parse_relative, parse_
 from .infoline import InfoLine, parse_info_line, source_beside_time
 from .names import CJK, LOCAL_ORGS, is_bare_name, is_handle_name, is_org
 from .text import compact, normalize_text
-from .tree import element_text, text_within, tlen
+from .tree import TextPiece, element_text, text_within, texts_after, tlen
 
 __all__ = ["PageMeta", "find_metadata", "read_page_meta"]
 
@@ -186,24 +187,25 @@ def _near_title(
     """The first date written after the title (before the body is well under way), the text of
     the small block it sits in (the info line) and that block. With ``year``, a time without its
     year counts (``10-08 12:00``); with ``now``, a relative one (``3小时前``)."""
+    segments: Iterable[TextPiece]
     if anchor is not None:
-        segments = anchor.xpath(f"following::text()[position() <= {AFTER_TITLE_NODES}]")
+        segments = islice(texts_after(anchor), AFTER_TITLE_NODES)
         if anchor.tag not in ("h1", "h2", "h3", "h4"):
             # a title block may hold its own info line (<div class=title><div>…</div><ul>来源…</ul>)
-            segments = anchor.xpath("descendant::text()")[1:] + segments
+            segments = chain(_pieces(anchor.xpath("descendant::text()")[1:]), segments)
     elif content_nodes:
         # no title element: the closest date above the content, else its first lines
         before = content_nodes[0].xpath(f"preceding::text()[position() <= {BEFORE_CONTENT_NODES}]")
-        for seg in reversed(before):
+        for seg in reversed(_pieces(before)):
             found = _date_in_segment(seg, year, now)
             if found[0] is not None:
                 return found
-        segments = content_nodes[0].xpath(f".//text()[position() <= {CONTENT_HEAD_NODES}]")
+        segments = _pieces(content_nodes[0].xpath(f".//text()[position() <= {CONTENT_HEAD_NODES}]"))
     else:
         return None, "", None
     chars = 0
     for seg in segments:
-        text = str(seg)
+        text = seg.text
         n = tlen(text)
         if not n:
             continue
@@ -231,16 +233,21 @@ def _plausible(parsed: ParsedDate | None) -> bool:
 _OTHER_TIME_RE = re.compile(r"推荐|相关|评论|回复|热门|热点|上一篇|下一篇|往期")
 
 
+def _pieces(xpath_texts: list[Any]) -> list[TextPiece]:
+    """The text results of an XPath query (``…/text()``) as text pieces."""
+    return [TextPiece(str(t), t.getparent(), t.is_tail) for t in xpath_texts]
+
+
 def _date_in_segment(
-    seg: Any, year: int | None = None, now: datetime.datetime | None = None
+    seg: TextPiece, year: int | None = None, now: datetime.datetime | None = None
 ) -> tuple[ParsedDate | None, str, Any]:
-    text = str(seg)
+    text = seg.text
     parsed = parse_date(text)
     if parsed is None and year is not None:
         parsed = parse_yearless(text, year)
     if parsed is None and now is not None:
         parsed = parse_relative(text, now)
-    owner = seg.getparent()
+    owner = seg.owner
     if parsed is None or owner is None or not _plausible(parsed):
         return None, "", None
     if _OTHER_TIME_RE.search(text[: text.find(parsed.raw)]):
@@ -330,19 +337,20 @@ def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
     seen: set[Any] = set()
     chars = 0
     # (text nodes of layout whitespace do not count)
-    closing = node.xpath(
-        f"(descendant::text()[normalize-space()])[position() > last() - {CONTENT_CLOSING_NODES}]"
+    closing = _pieces(
+        node.xpath(f"(descendant::text()[normalize-space()])[position() > last() - {CONTENT_CLOSING_NODES}]")
     )
-    footer = node.xpath(f"following::text()[normalize-space()][position() <= {limit}]")
-    for idx, seg in enumerate([*closing, *footer]):
-        text = str(seg)
+    # (XPath's normalize-space() strips these four only)
+    footer = islice((p for p in texts_after(node) if p.text.strip(" \t\r\n")), limit)
+    for idx, seg in enumerate(chain(closing, footer)):
+        text = seg.text
         if idx >= len(closing):  # (in the footer, only so much text is read)
             chars += tlen(text)
             if chars > INFO_SEARCH_MAX_CHARS:
                 break
         if not _LABEL_HINT_RE.search(text):
             continue
-        owner = seg.getparent()
+        owner = seg.owner
         if owner is None:
             continue
         if seg.is_tail and owner.getparent() is not None:

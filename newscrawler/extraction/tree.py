@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -155,6 +156,36 @@ def text_within(el: Any, limit: int) -> str | None:
             check_at = 2 * size
     text = normalize_text("".join(parts))
     return text if tlen(text) <= limit else None
+
+
+class TextPiece(NamedTuple):
+    """One piece of text of a tree: ``owner``'s text, or (``is_tail``) its tail."""
+
+    text: str
+    owner: Any
+    is_tail: bool
+
+
+def texts_after(el: Any) -> Iterator[TextPiece]:
+    """The text pieces after ``el`` in document order, outside it (what XPath's
+    ``following::text()`` finds, read lazily: that query builds the whole rest of the page
+    before a position predicate cuts it). Whitespace pieces included."""
+    while el is not None:
+        if el.tail:
+            yield TextPiece(el.tail, el, True)
+        sibling = el.getnext()
+        while sibling is not None:
+            if isinstance(sibling.tag, str):
+                for event, node in etree.iterwalk(sibling, events=("start", "end")):
+                    if event == "start":
+                        if node.text and isinstance(node.tag, str):
+                            yield TextPiece(node.text, node, False)
+                    elif node is not sibling and node.tail:
+                        yield TextPiece(node.tail, node, True)
+            if sibling.tail:
+                yield TextPiece(sibling.tail, sibling, True)
+            sibling = sibling.getnext()
+        el = el.getparent()
 
 
 def drop_element(el: Any) -> None:
