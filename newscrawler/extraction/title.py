@@ -6,13 +6,23 @@ structured data (JSON-LD, microdata), ``<title>`` with the site suffix (``_æ–°å
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from .boilerplate import boilerplate_reason
 from .meta import PageMeta
 from .names import is_org
 from .text import compact, normalize_text
-from .tree import TITLE_HEADINGS, TITLE_HINTED_TAGS, element_text, hints, is_descendant, text_within, tlen
+from .tree import (
+    TITLE_HEADINGS,
+    TITLE_HINTED_TAGS,
+    element_text,
+    hints,
+    is_descendant,
+    text_within,
+    texts_after,
+    tlen,
+)
 
 __all__ = ["TITLE_SEP_RE", "find_title", "heading_before", "strip_site_suffix"]
 
@@ -226,12 +236,11 @@ def heading_before(node: Any) -> tuple[Any, str] | None:
         styled_only = el.tag not in TITLE_HEADINGS and "title" not in hints(el)
         if not _styled_as_headline(el) or (styled_only and (_INFO_WORDS_RE.search(text) or el.xpath(".//a"))):
             continue
-        between = el.xpath(f"following::text()[position() <= {HEADING_GAP_NODES}]")
         gap = 0
-        for seg in between:
-            if seg.getparent() is node or is_descendant(seg.getparent(), node):
+        for seg in islice(texts_after(el), HEADING_GAP_NODES):
+            if seg.owner is node or is_descendant(seg.owner, node):
                 break
-            gap += tlen(str(seg))
+            gap += tlen(seg.text)
         if gap <= HEADING_MAX_GAP_CHARS and boilerplate_reason(text) is None:
             return el, text
     return None
