@@ -68,6 +68,16 @@ def test_a_body_selector_that_misses_falls_back_to_the_generic_body() -> None:
     assert article_verdict(page) is None
 
 
+def test_a_title_selector_that_misses_keeps_the_portal_body() -> None:
+    html = cri_page().replace(b'<h1 id="atitle">', b'<h1 class="headline">')
+    page = extract_page(html, {}, URL.format(n=1), get_portal("jl_cri"))
+    assert page.selector_misses == [("title", "#atitle")]
+    assert page.title == "南湖公园丁香花开"
+    assert [b.text for b in page.blocks] == list(PARAGRAPHS)  # (the body selector still matched)
+    assert page.generic is None
+    assert extract_record(html, URL.format(n=1), get_portal("jl_cri"))["body"].split("\n") == list(PARAGRAPHS)
+
+
 def test_fields_the_selectors_leave_empty_come_from_the_generic_metadata_rules(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -164,6 +164,10 @@ def extract_page(
     # what the portal says is never content (its statement, share bars): left out of the body,
     # and out of the generic extractor's reading (a disclaimer's 凡本网注明“来源：…” is no source)
     excluded = [el for css in spec.body_exclude for el in select(root, css)]
+    if found["body"]:
+        container = found["body"][0]
+        etree.strip_elements(container, *DROP_TAGS, with_tail=False)
+        page.blocks = collect_blocks([container], url, set(excluded))
     if not (found["body"] and found["title"] and page.title):
         # no body or no title element: the generic extractor reads the page (same tree) for
         # every field the selectors left empty
@@ -171,9 +175,6 @@ def extract_page(
             drop_element(el)
         _fill_from_generic(page, extract_generic_tree(root, url, now), body=not found["body"])
         return page
-    container = found["body"][0]
-    etree.strip_elements(container, *DROP_TAGS, with_tail=False)
-    page.blocks = collect_blocks([container], url, set(excluded))
     labelled = page.published_at and page.source and page.editor
     if labelled and page.authors:
         return page
