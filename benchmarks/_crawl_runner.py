@@ -1,8 +1,9 @@
 """One benchmark crawl in its own process: ``_crawl_runner.py full|bare PROXY OUT`` prints JSON.
 
-``full`` is the project's crawl (extraction + every pipeline + JSONL feed); ``bare`` is plain
-Scrapy with the same settings, fetching the same pages and following the same links, with no
-extraction, no pipelines and no feed. ``peak_rss_mb`` is the peak RSS (VmHWM) of this process,
+``full`` is the project's crawl (extraction + every pipeline + JSONL feed + the project's
+extensions but the end-of-crawl summary); ``bare`` is plain Scrapy with the same settings,
+fetching the same pages and following the same links, with no extraction, no pipelines, no feed
+and none of the project's extensions. ``peak_rss_mb`` is the peak RSS (VmHWM) of this process,
 read when the spider closes.
 """
 
@@ -82,10 +83,13 @@ def main() -> None:
             "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
             "LOG_LEVEL": "ERROR",
             "DEDUPE_STORE": ":memory:",
-            "EXTENSIONS": {"newscrawler.extensions.CrawlSummary": None},
         },
         priority="cmdline",
     )
+    # full: the project's extensions (resume state, health figures, GC tuning) as a crawl has
+    # them, less the summary printed at the end; bare: Scrapy's own only
+    extensions = {**settings.getdict("EXTENSIONS"), "newscrawler.extensions.CrawlSummary": None}
+    settings.set("EXTENSIONS", extensions if mode == "full" else {}, priority="cmdline")
     portal = get_portal("jl_cri")
     if mode == "full":
         settings.set("FEEDS", {out: {"format": "jsonlines", "overwrite": True}}, priority="cmdline")

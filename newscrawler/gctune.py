@@ -1,8 +1,12 @@
 """Garbage collection for long crawls: what is alive once the crawl has started (Scrapy, lxml,
-the portal definitions, compiled rules) is frozen out of the collector, and the youngest
-generation is collected less often. A crawl allocates many short-lived objects per page (parse
-trees, records, requests), and the collector's passes over the long-lived ones were 5 of 33
-CPU-seconds of a 10,000-article crawl (issue 8). ``GC_TUNING = False`` turns it off.
+the portal definitions, compiled rules) is frozen out of the collector (``gc.freeze()``), so its
+passes over the older generations no longer walk it. ``GC_TUNING = False`` turns it off.
+
+The youngest generation keeps CPython's threshold. A higher one (50,000 allocations) bought no
+CPU that a 10,000-article crawl of the benchmark mirror could tell from noise (55.4 / 61.5 CPU-s
+at the default, 59.9 / 57.3 at 5,000, alternating), and let reference cycles pile up: peak RSS
+at 10,000 articles was 1.40x that at 2,000, against 1.16x at the default
+(``benchmarks/bench_crawl.py``, issue 8's limit is 1.2x).
 """
 
 from __future__ import annotations
@@ -13,17 +17,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-#: Allocations between two collections of the youngest generation (CPython's default: 700). A
-#: page allocates thousands of objects, nearly all freed by reference counting; collecting every
-#: 700 allocations mostly walks objects that are about to go anyway.
-GEN0_THRESHOLD = 50_000
-
 
 class GcTuning:
-    """Extension: ``gc.freeze()`` once the engine has started, and a higher gen-0 threshold."""
-
-    def __init__(self) -> None:
-        self._saved = gc.get_threshold()
+    """Extension: ``gc.freeze()`` once the engine has started (after a collection), undone when it
+    stops."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GcTuning:
@@ -37,9 +34,6 @@ class GcTuning:
     def engine_started(self) -> None:
         gc.collect()
         gc.freeze()
-        _, gen1, gen2 = self._saved
-        gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
 
     def engine_stopped(self) -> None:
-        gc.set_threshold(*self._saved)
         gc.unfreeze()

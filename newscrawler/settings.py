@@ -73,7 +73,7 @@ EXTENSIONS = {
     "newscrawler.health.collect.HealthExtension": 520,
     "newscrawler.gctune.GcTuning": 530,
 }
-# gc.freeze() once the engine has started and a higher gen-0 threshold (newscrawler/gctune.py).
+# gc.freeze() once the engine has started (newscrawler/gctune.py).
 GC_TUNING = True
 
 # JSON Lines: UTF-8 without \u escapes, the record's fields in a fixed order.
