@@ -155,13 +155,15 @@ class Scorer:
                     self._add(el, value, pos)
                     self._add(el.getparent(), value * PARENT_SHARE, pos)
             else:
-                # inline wrapper holding bare text (<font>…<br>…</font>): its block container
-                # owns it
+                # inline wrapper holding bare text (<font>…<br>…</font>, <div><span>…</span></div>):
+                # its block container owns it, and the container's parent gets its share as from
+                # any paragraph (else a column of <div><span> paragraphs has no container)
                 parent = el.getparent()
                 while parent is not None and parent.tag not in BLOCK_TAGS:
                     parent = parent.getparent()
                 if value and parent is not None:
                     self._add(parent, value, pos)
+                    self._add(parent.getparent(), value * PARENT_SHARE, pos)
         # totals are read for scored elements and <p>/<center> (see main_nodes); every score
         # an element gets comes from its own text or its subtree, so it has it by now
         if tag == "p" or tag == "center" or el in self.score:
