@@ -205,3 +205,19 @@ def test_meta_date_when_nothing_is_written_near_the_title() -> None:
     out = extract_generic(html)
     assert out["published_at"] == "2023-03-08T08:15:00+08:00"
     assert out["published_at_raw"] == "2023-03-08T08:15:00+08:00"
+
+
+def test_a_bare_edit_button_in_a_heading_does_not_end_the_body() -> None:
+    # an encyclopedia's section headings carry an "编辑" (edit) button; an editor credit has a name
+    paras = [f"第{i}段：{PARA}" for i in range(6)]
+    sections = "".join(
+        f"<div class='title'><h2>第{i}节</h2><span>播报</span><div class='edit'><span>编辑</span></div></div>"
+        f"<div class='para'><span>{paras[2 * i]}</span></div>"
+        f"<div class='para'><span>{paras[2 * i + 1]}</span></div>"
+        for i in range(3)
+    )
+    html = _page(sections + "<p>编辑：张三</p><p>相关新闻 最后一段不是正文，它在编辑署名之后。</p>")
+    out = extract_generic(html, "http://news.example.cn/a/1.html")
+    assert all(p in out["body"] for p in paras)
+    assert "最后一段不是正文" not in out["body"]
+    assert out["editor"] == "张三"

@@ -40,6 +40,10 @@ _END_MARKER_RE = re.compile(
     r"|为您推荐|精彩推荐|上一篇|下一篇|分享到|网友评论|发表评论|我要评论|纠错|返回搜狐|阅读下一篇|扫一扫)"
 )
 
+#: A bare 编辑 ("edit") with no colon and no name is a button (an encyclopedia's section headings
+#: carry one), not the 编辑： credit that ends an article
+_EDIT_BUTTON_RE = re.compile(r"^[\[【]?\s*编辑\s*[\]】]?$")
+
 #: A block with a larger share of link text is a link list (related news), not body
 MAX_BLOCK_LINK_SHARE = 0.55
 #: End markers and boilerplate end the body only once this much body (characters) is in
@@ -123,8 +127,10 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
         reason = None
         if body_chars >= END_MARKER_MIN_BODY_CHARS:
             reason = reasons[text] = _reason_normalized(text)
-        is_end = body_chars >= END_MARKER_MIN_BODY_CHARS and (
-            _END_MARKER_RE.match(text) or _is_disclaimer_heading_normalized(text)
+        is_end = (
+            body_chars >= END_MARKER_MIN_BODY_CHARS
+            and (_END_MARKER_RE.match(text) or _is_disclaimer_heading_normalized(text))
+            and not _EDIT_BUTTON_RE.match(text)
         )
         short_marker = not PUNCT_RE.search(text[:END_MARKER_HEAD_CHARS]) or len(text) < END_MARKER_SHORT_CHARS
         if (is_end and (reason == "editor" or short_marker)) or reason == "disclaimer":
