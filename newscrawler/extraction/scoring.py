@@ -54,6 +54,11 @@ PLAIN_PARA_MIN_CHARS = 40
 PLAIN_PARA_MAX_LINK_SHARE = 0.25
 #: ... and this much punctuation (a sentence, not a caption or a link)
 PLAIN_PARA_MIN_PUNCT = 2
+#: A section beside the content's wrapper (a child of its parent: the poem beside its notes,
+#: the summary beside the sections) joins when its best paragraph container scores this much ...
+SECTION_MIN_SCORE = 4.0
+#: ... and this share of the best score (a poem's few lines are short, but not a stray label)
+SECTION_SHARE = 0.25
 
 
 class Scorer:
@@ -302,4 +307,48 @@ def main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], Scorer]:
         )
         if s >= threshold or plain_para:
             nodes.append(sib)
-    return nodes, scorer
+    return _with_sections(nodes, parent, best_score, finals, scorer, in_bad_region), scorer
+
+
+def _with_sections(
+    nodes: list[Any], wrapper: Any, best_score: float, finals: dict[Any, float], scorer: Scorer, in_bad: Any
+) -> list[Any]:
+    """The content, with the sections beside its wrapper: a page split into sibling sections
+    (the text, its translation, its notes; a summary, then the chapters) has its best container
+    in one of them. A child of the wrapper's parent whose best paragraph container scores well
+    enough (and is not chrome, nor above the title) is content too; the wrapper then stands for
+    its own content nodes."""
+    outer = wrapper.getparent()
+    if outer is None or outer.tag in ("body", "html"):
+        return nodes
+    threshold = max(SECTION_MIN_SCORE, best_score * SECTION_SHARE)
+    t_start = scorer.title_start
+    sections: list[Any] = []
+    for sec in outer:
+        if sec is wrapper:
+            sections.append(sec)
+            continue
+        if not isinstance(sec.tag, str):
+            continue
+        hints = element_hints(sec)
+        if len(hints) > 1 and hint_flags(hints) == (True, False):
+            continue
+        top = 0.0
+        first = None
+        for el in sec.iter():
+            sc = finals.get(el)
+            if sc is not None and sc > top:
+                top = sc
+                first = scorer.first_unit.get(el)
+        if top < threshold or (t_start is not None and first is not None and first < t_start):
+            continue
+        sections.append(sec)
+    if len(sections) == 1:
+        return nodes
+    out: list[Any] = []
+    for sec in sections:
+        if sec is wrapper:
+            out.extend(nodes)
+        else:
+            out.append(sec)
+    return out
