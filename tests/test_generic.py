@@ -271,3 +271,18 @@ def test_a_bare_edit_button_in_a_heading_does_not_end_the_body() -> None:
     assert all(p in out["body"] for p in paras)
     assert "最后一段不是正文" not in out["body"]
     assert out["editor"] == "张三"
+
+
+def test_a_references_heading_ends_the_body() -> None:
+    paras = [f"第{i}段：{PARA}" for i in range(4)]
+    refs = "".join(f"<li>^ 作者{i}. 城市更新研究. 示例出版社. 2020 [2024-01-0{i}].</li>" for i in range(1, 6))
+    html = _page(
+        "".join(f"<p>{p}</p>" for p in paras[:2])
+        + "<p>参考资料显示，这一批改造项目将在年底前全部完工，居民满意度持续提升。</p>"
+        + "".join(f"<p>{p}</p>" for p in paras[2:])
+        + f"<h2>参考文献<span>[编辑]</span></h2><ol>{refs}</ol>"
+    )
+    body = extract_generic(html, "http://news.example.cn/a/1.html")["body"]
+    assert all(p in body for p in paras)
+    assert "参考资料显示" in body  # prose that starts with the words is not the heading
+    assert "参考文献" not in body and "示例出版社" not in body

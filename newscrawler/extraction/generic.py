@@ -44,6 +44,13 @@ _END_MARKER_RE = re.compile(
 #: carry one), not the 编辑： credit that ends an article
 _EDIT_BUTTON_RE = re.compile(r"^[\[【]?\s*编辑\s*[\]】]?$")
 
+#: A heading that is only a references label (参考文献, 参考资料, 外部链接; a wiki's may carry its
+#: [编辑] link) starts the citation list that closes an encyclopedia entry or a popular-science
+#: piece, not more article text (the whole block must be the label: "参考资料显示，…" is prose)
+_REFERENCES_HEADING_RE = re.compile(
+    r"^[【\[]?\s*(?:参考文献|参考资料|参考书目|外部链接)\s*[】\]]?\s*[:：]?\s*(?:\[\s*编辑\s*\])?$"
+)
+
 #: A block with a larger share of link text is a link list (related news), not body
 MAX_BLOCK_LINK_SHARE = 0.55
 #: End markers and boilerplate end the body only once this much body (characters) is in
@@ -129,7 +136,11 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
             reason = reasons[text] = _reason_normalized(text)
         is_end = (
             body_chars >= END_MARKER_MIN_BODY_CHARS
-            and (_END_MARKER_RE.match(text) or _is_disclaimer_heading_normalized(text))
+            and (
+                _END_MARKER_RE.match(text)
+                or _is_disclaimer_heading_normalized(text)
+                or _REFERENCES_HEADING_RE.match(text)
+            )
             and not _EDIT_BUTTON_RE.match(text)
         )
         short_marker = not PUNCT_RE.search(text[:END_MARKER_HEAD_CHARS]) or len(text) < END_MARKER_SHORT_CHARS
