@@ -286,3 +286,14 @@ def test_a_references_heading_ends_the_body() -> None:
     assert all(p in body for p in paras)
     assert "参考资料显示" in body  # prose that starts with the words is not the heading
     assert "参考文献" not in body and "示例出版社" not in body
+
+
+def test_a_labelled_lead_box_before_the_body_joins_it() -> None:
+    lead = "核心提示：老旧小区改造进入收官阶段，今年将惠及三万户居民。"
+    paras = "".join(f"<p>第{i}段：{PARA}</p>" for i in range(4))
+    after = "<div class='next'>摘要：下一篇文章的摘要，也有标点符号，但它在正文之后。</div>"
+    html = _page(f"<div class='summary'>{lead}</div><div class='text'>{paras}</div>{after}")
+    body = extract_generic(html, "http://news.example.cn/a/1.html")["body"]
+    assert body.split("\n")[0] == lead
+    assert "第3段" in body
+    assert "下一篇文章的摘要" not in body  # a label after the body is not its lead

@@ -6,6 +6,8 @@ nearly as well, is the content (:func:`main_nodes`)."""
 
 from __future__ import annotations
 
+import re
+from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -54,6 +56,11 @@ PLAIN_PARA_MIN_CHARS = 40
 PLAIN_PARA_MAX_LINK_SHARE = 0.25
 #: ... and this much punctuation (a sentence, not a caption or a link)
 PLAIN_PARA_MIN_PUNCT = 2
+#: A lead box's label: a sibling before the content that opens with it is the article's lead
+#: (核心提示：…, 导语：…), however few sentences it has
+LEAD_LABEL_RE = re.compile(r"^\s*[【\[]?\s*(?:核心提示|导语|内容提要|内容摘要|摘要|编者按)\s*[】\]]?\s*[:：]")
+#: A lead box is at most this long (characters): longer, it is an article of its own
+LEAD_MAX_CHARS = 400
 #: A section beside the content's wrapper (a child of its parent: the poem beside its notes,
 #: the summary beside the sections) joins when its best paragraph container scores this much ...
 SECTION_MIN_SCORE = 4.0
@@ -288,11 +295,13 @@ def main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], Scorer]:
         return [best], scorer
     threshold = max(SIBLING_MIN_SCORE, best_score * SIBLING_SHARE)
     nodes: list[Any] = []
+    before_best = True
     for sib in parent:
         if not isinstance(sib.tag, str):
             continue
         if sib is best:
             nodes.append(sib)
+            before_best = False
             continue
         hints = element_hints(sib)
         if len(hints) > 1 and hint_flags(hints) == (True, False):
@@ -305,9 +314,14 @@ def main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], Scorer]:
             and link < total * PLAIN_PARA_MAX_LINK_SHARE
             and punct >= PLAIN_PARA_MIN_PUNCT
         )
-        if s >= threshold or plain_para:
+        if s >= threshold or plain_para or (before_best and total <= LEAD_MAX_CHARS and _is_lead(sib)):
             nodes.append(sib)
     return _with_sections(nodes, parent, best_score, finals, scorer, in_bad_region), scorer
+
+
+def _is_lead(el: Any) -> bool:
+    """Whether ``el``'s text opens with a lead label (核心提示：, 导语：, 编者按：…)."""
+    return bool(LEAD_LABEL_RE.match("".join(islice(el.itertext(), 4))))
 
 
 def _with_sections(
