@@ -257,6 +257,18 @@ def test_chrome_and_short_sections_beside_the_content_stay_out() -> None:
     assert "标签" not in body
 
 
+def test_a_teaser_list_beside_the_content_is_no_section() -> None:
+    # other articles' linked titles and summaries: prose-like, but a link per item
+    teasers = "".join(
+        f"<div class='item'><h3><a href='/p/{i}'>另一首诗的赏析文章第{i}篇</a></h3>"
+        f"<p>这是另一篇赏析文章的摘要，与本诗无关，但有标点，也有长度，第{i}篇。</p></div>"
+        for i in range(3)
+    )
+    body = extract_generic(_sectioned_page(f"<div class='box'>{teasers}</div>"))["body"]
+    assert TRANSLATION in body and NOTE in body
+    assert "另一篇赏析文章的摘要" not in body
+
+
 def test_a_bare_edit_button_in_a_heading_does_not_end_the_body() -> None:
     # an encyclopedia's section headings carry an "编辑" (edit) button; an editor credit has a name
     paras = [f"第{i}段：{PARA}" for i in range(6)]

@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from .tree import BLOCK_TAGS, PUNCT_RE, hint_flags, is_descendant
+from .tree import BLOCK_TAGS, PUNCT_RE, hint_flags, is_descendant, tlen
 from .tree import hints as element_hints
 
 __all__ = ["Scorer", "main_nodes"]
@@ -64,8 +64,11 @@ LEAD_MAX_CHARS = 400
 #: A section beside the content's wrapper (a child of its parent: the poem beside its notes,
 #: the summary beside the sections) joins when its best paragraph container scores this much ...
 SECTION_MIN_SCORE = 4.0
-#: ... and this share of the best score (a poem's few lines are short, but not a stray label)
+#: ... and this share of the best score (a poem's few lines are short, but not a stray label) ...
 SECTION_SHARE = 0.25
+#: ... and at most this share of link text: an article's section is prose, a list of teasers for
+#: other articles beside it has a linked title per item (~20-30% of its text)
+SECTION_MAX_LINK_SHARE = 0.1
 
 
 class Scorer:
@@ -324,6 +327,14 @@ def _is_lead(el: Any) -> bool:
     return bool(LEAD_LABEL_RE.match("".join(islice(el.itertext(), 4))))
 
 
+def _text_and_link(el: Any) -> tuple[int, int, int]:
+    """(characters, link characters, 0) of ``el``'s subtree, for an element the walk kept no
+    totals of."""
+    total = tlen("".join(el.itertext()))
+    link = sum(tlen("".join(a.itertext())) for a in el.iter("a"))
+    return total, link, 0
+
+
 def _with_sections(
     nodes: list[Any], wrapper: Any, best_score: float, finals: dict[Any, float], scorer: Scorer, in_bad: Any
 ) -> list[Any]:
@@ -355,6 +366,9 @@ def _with_sections(
                 top = sc
                 first = scorer.first_unit.get(el)
         if top < threshold or (t_start is not None and first is not None and first < t_start):
+            continue
+        total, link, _ = scorer.stats.get(sec) or _text_and_link(sec)
+        if link > total * SECTION_MAX_LINK_SHARE:
             continue
         sections.append(sec)
     if len(sections) == 1:
