@@ -281,6 +281,7 @@ def test_a_bare_edit_button_in_a_heading_does_not_end_the_body() -> None:
     html = _page(sections + "<p>编辑：张三</p><p>相关新闻 最后一段不是正文，它在编辑署名之后。</p>")
     out = extract_generic(html, "http://news.example.cn/a/1.html")
     assert all(p in out["body"] for p in paras)
+    assert "编辑" not in out["body"].split("\n")  # the button is no body text either
     assert "最后一段不是正文" not in out["body"]
     assert out["editor"] == "张三"
 

@@ -41,7 +41,7 @@ _END_MARKER_RE = re.compile(
 )
 
 #: A bare 编辑 ("edit") with no colon and no name is a button (an encyclopedia's section headings
-#: carry one), not the 编辑： credit that ends an article
+#: carry one), not the 编辑： credit that ends an article, nor body text
 _EDIT_BUTTON_RE = re.compile(r"^[\[【]?\s*编辑\s*[\]】]?$")
 
 #: A heading that is only a references label (参考文献, 参考资料, 外部链接; a wiki's may carry its
@@ -128,7 +128,7 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
             continue
         last_image = None
         tl = tlen(text)
-        if tl and block.link / tl > MAX_BLOCK_LINK_SHARE:
+        if (tl and block.link / tl > MAX_BLOCK_LINK_SHARE) or _EDIT_BUTTON_RE.match(text):
             continue
         # (block texts are normalised: the *_normalized helpers skip normalising them again)
         reason = None
@@ -141,7 +141,6 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
                 or _is_disclaimer_heading_normalized(text)
                 or _REFERENCES_HEADING_RE.match(text)
             )
-            and not _EDIT_BUTTON_RE.match(text)
         )
         short_marker = not PUNCT_RE.search(text[:END_MARKER_HEAD_CHARS]) or len(text) < END_MARKER_SHORT_CHARS
         if (is_end and (reason == "editor" or short_marker)) or reason == "disclaimer":
