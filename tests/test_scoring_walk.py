@@ -68,3 +68,16 @@ def test_span_paragraphs_in_divs_score_their_column() -> None:
     paras = list(col)
     assert all(scorer.score[p] > 0 for p in paras)
     assert scorer.score[col] == sum(scorer.score[p] for p in paras) * PARENT_SHARE
+
+
+def test_span_text_in_a_paragraph_counts_once_for_its_parent() -> None:
+    # a <p>'s (or <li>'s) whole text is one unit for its parent; its <span>'s text must not give
+    # the parent a second share
+    plain = "<html><body><div id='c'><p>" + SENTENCE + "</p><p>" + SENTENCE + "</p></div></body></html>"
+    spans = (
+        "<html><body><div id='c'><p><span>" + SENTENCE + "</span></p>"
+        "<p><span>" + SENTENCE + "</span></p></div></body></html>"
+    )
+    body_a, scorer_a = _walk(plain)
+    body_b, scorer_b = _walk(spans)
+    assert scorer_a.score[body_a.find(".//div")] == scorer_b.score[body_b.find(".//div")]

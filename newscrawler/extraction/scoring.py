@@ -172,13 +172,16 @@ class Scorer:
             else:
                 # inline wrapper holding bare text (<font>…<br>…</font>, <div><span>…</span></div>):
                 # its block container owns it, and the container's parent gets its share as from
-                # any paragraph (else a column of <div><span> paragraphs has no container)
+                # any paragraph (else a column of <div><span> paragraphs has no container) —
+                # unless the container is a paragraph-like element, whose whole text already
+                # counts for its parent as one unit
                 parent = el.getparent()
                 while parent is not None and parent.tag not in BLOCK_TAGS:
                     parent = parent.getparent()
                 if value and parent is not None:
                     self._add(parent, value, pos)
-                    self._add(parent.getparent(), value * PARENT_SHARE, pos)
+                    if parent.tag not in PARA_TAGS:
+                        self._add(parent.getparent(), value * PARENT_SHARE, pos)
         # totals are read for scored elements and <p>/<center> (see main_nodes); every score
         # an element gets comes from its own text or its subtree, so it has it by now
         if tag == "p" or tag == "center" or el in self.score:
