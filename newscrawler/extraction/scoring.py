@@ -322,7 +322,7 @@ def main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], Scorer]:
         )
         if s >= threshold or plain_para or (before_best and total <= LEAD_MAX_CHARS and _is_lead(sib)):
             nodes.append(sib)
-    return _with_sections(nodes, parent, best_score, finals, scorer, in_bad_region), scorer
+    return _with_sections(nodes, parent, best_score, finals, scorer), scorer
 
 
 def _is_lead(el: Any) -> bool:
@@ -339,47 +339,47 @@ def _text_and_link(el: Any) -> tuple[int, int, int]:
 
 
 def _with_sections(
-    nodes: list[Any], wrapper: Any, best_score: float, finals: dict[Any, float], scorer: Scorer, in_bad: Any
+    nodes: list[Any], wrapper: Any, best_score: float, finals: dict[Any, float], scorer: Scorer
 ) -> list[Any]:
     """The content, with the sections beside its wrapper: a page split into sibling sections
     (the text, its translation, its notes; a summary, then the chapters) has its best container
     in one of them. A child of the wrapper's parent whose best paragraph container scores well
-    enough (and is not chrome, nor above the title) is content too; the wrapper then stands for
-    its own content nodes."""
+    enough (and is not chrome, nor above the title, nor link-heavy) is content too; the wrapper
+    then stands for its own content nodes."""
     outer = wrapper.getparent()
     if outer is None or outer.tag in ("body", "html"):
         return nodes
     threshold = max(SECTION_MIN_SCORE, best_score * SECTION_SHARE)
+    # each child of ``outer`` holding a container that scores enough: its best one's score and
+    # document position (found from the few such containers up, not by walking every child)
+    tops: dict[Any, tuple[float, int]] = {}
+    for el, sc in finals.items():
+        if sc < threshold:
+            continue
+        child, p = el, el.getparent()
+        while p is not None and p is not outer:
+            child, p = p, p.getparent()
+        if p is None or child is wrapper:
+            continue
+        if child not in tops or sc > tops[child][0]:
+            tops[child] = (sc, scorer.first_unit.get(el, 0))
+    if not tops:
+        return nodes
     t_start = scorer.title_start
-    sections: list[Any] = []
+    out: list[Any] = []
     for sec in outer:
         if sec is wrapper:
-            sections.append(sec)
+            out.extend(nodes)
             continue
-        if not isinstance(sec.tag, str):
+        if sec not in tops:
+            continue
+        if t_start is not None and tops[sec][1] < t_start:
             continue
         hints = element_hints(sec)
         if len(hints) > 1 and hint_flags(hints) == (True, False):
             continue
-        top = 0.0
-        first = None
-        for el in sec.iter():
-            sc = finals.get(el)
-            if sc is not None and sc > top:
-                top = sc
-                first = scorer.first_unit.get(el)
-        if top < threshold or (t_start is not None and first is not None and first < t_start):
-            continue
         total, link, _ = scorer.stats.get(sec) or _text_and_link(sec)
         if link > total * SECTION_MAX_LINK_SHARE:
             continue
-        sections.append(sec)
-    if len(sections) == 1:
-        return nodes
-    out: list[Any] = []
-    for sec in sections:
-        if sec is wrapper:
-            out.extend(nodes)
-        else:
-            out.append(sec)
-    return out
+        out.append(sec)
+    return out if len(out) > len(nodes) else nodes
