@@ -205,3 +205,108 @@ def test_meta_date_when_nothing_is_written_near_the_title() -> None:
     out = extract_generic(html)
     assert out["published_at"] == "2023-03-08T08:15:00+08:00"
     assert out["published_at_raw"] == "2023-03-08T08:15:00+08:00"
+
+
+LINE_A = "长夜独坐听秋雨，"
+LINE_B = "孤灯照壁忆故人。"
+TRANSLATION = "漫漫长夜独自坐着，听窗外的秋雨一阵紧过一阵，孤灯照着墙壁，让人想起远方的故人。"
+NOTE = "这首诗作于诗人客居他乡的第三年，全篇不用典故，只以眼前景写心中情，语言平实而情意深长。"
+
+
+def _sectioned_page(extra: str = "") -> str:
+    # a poem page: the text, its translation and a commentary, each in its own section of one
+    # column; the best-scoring container is inside the translation's section
+    return (
+        "<html><head><title>秋夜听雨寄远人_示例诗词网</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a> <a href='/a'>唐诗</a> <a href='/b'>宋词</a></div>"
+        "<div class='col'>"
+        "<div class='head'><h1>秋夜听雨寄远人</h1></div>"
+        f"<div class='part'><p>作者：某某</p>"
+        f"<div class='text'>{LINE_A}<br>{LINE_B}<br>{LINE_A}<br>{LINE_B}</div></div>"
+        f"<div class='part'><h3>译文</h3>"
+        f"<div><p>{TRANSLATION}</p><p>{TRANSLATION}</p><p>{TRANSLATION}</p></div></div>"
+        f"<div class='part'><h3>赏析</h3><div><p>{NOTE}</p></div></div>"
+        f"{extra}</div>"
+        "<div class='side'>"
+        "<div><p>某某，唐代诗人，一生漂泊，诗作多写羁旅之思，后人辑有诗集三卷传世。</p></div>"
+        "<ul><li><a href='/1'>另一首诗的标题</a></li><li><a href='/2'>又一首诗的标题</a></li></ul></div>"
+        "</body></html>"
+    )
+
+
+def test_sibling_sections_of_the_best_container_join_the_body() -> None:
+    out = extract_generic(_sectioned_page(), "http://shici.example.cn/p/1.html")
+    body = out["body"]
+    assert out["title"] == "秋夜听雨寄远人"
+    assert LINE_A in body and LINE_B in body  # the poem, in a section of its own
+    assert TRANSLATION in body
+    assert NOTE in body  # the commentary, a section after the translation
+    assert "唐代诗人，一生漂泊" not in body  # the sidebar is not a section of the column
+    assert body.index(LINE_A) < body.index(TRANSLATION) < body.index(NOTE)
+
+
+def test_chrome_and_short_sections_beside_the_content_stay_out() -> None:
+    extra = (
+        "<div class='comment'><div><p>网友甲：这首诗写得真好，读来让人想起自己在外求学的日子。</p>"
+        "<p>网友乙：最后一句尤其动人，反复读了好几遍，每一遍都有新的体会。</p></div></div>"
+        "<div class='tags'><span>标签：秋天</span></div>"
+    )
+    body = extract_generic(_sectioned_page(extra), "http://shici.example.cn/p/1.html")["body"]
+    assert TRANSLATION in body and NOTE in body
+    assert "网友甲" not in body and "网友乙" not in body
+    assert "标签" not in body
+
+
+def test_a_teaser_list_beside_the_content_is_no_section() -> None:
+    # other articles' linked titles and summaries: prose-like, but a link per item
+    teasers = "".join(
+        f"<div class='item'><h3><a href='/p/{i}'>另一首诗的赏析文章第{i}篇</a></h3>"
+        f"<p>这是另一篇赏析文章的摘要，与本诗无关，但有标点，也有长度，第{i}篇。</p></div>"
+        for i in range(3)
+    )
+    body = extract_generic(_sectioned_page(f"<div class='box'>{teasers}</div>"))["body"]
+    assert TRANSLATION in body and NOTE in body
+    assert "另一篇赏析文章的摘要" not in body
+
+
+def test_a_bare_edit_button_in_a_heading_does_not_end_the_body() -> None:
+    # an encyclopedia's section headings carry an "编辑" (edit) button; an editor credit has a name
+    paras = [f"第{i}段：{PARA}" for i in range(6)]
+    sections = "".join(
+        f"<div class='title'><h2>第{i}节</h2><span>播报</span><div class='edit'><span>编辑</span></div></div>"
+        f"<div class='para'><span>{paras[2 * i]}</span></div>"
+        f"<div class='para'><span>{paras[2 * i + 1]}</span></div>"
+        for i in range(3)
+    )
+    html = _page(sections + "<p>编辑：张三</p><p>相关新闻 最后一段不是正文，它在编辑署名之后。</p>")
+    out = extract_generic(html, "http://news.example.cn/a/1.html")
+    assert all(p in out["body"] for p in paras)
+    assert "编辑" not in out["body"].split("\n")  # the button is no body text either
+    assert "最后一段不是正文" not in out["body"]
+    assert out["editor"] == "张三"
+
+
+def test_a_references_heading_ends_the_body() -> None:
+    paras = [f"第{i}段：{PARA}" for i in range(4)]
+    refs = "".join(f"<li>^ 作者{i}. 城市更新研究. 示例出版社. 2020 [2024-01-0{i}].</li>" for i in range(1, 6))
+    html = _page(
+        "".join(f"<p>{p}</p>" for p in paras[:2])
+        + "<p>参考资料显示，这一批改造项目将在年底前全部完工，居民满意度持续提升。</p>"
+        + "".join(f"<p>{p}</p>" for p in paras[2:])
+        + f"<h2>参考文献<span>[编辑]</span></h2><ol>{refs}</ol>"
+    )
+    body = extract_generic(html, "http://news.example.cn/a/1.html")["body"]
+    assert all(p in body for p in paras)
+    assert "参考资料显示" in body  # prose that starts with the words is not the heading
+    assert "参考文献" not in body and "示例出版社" not in body
+
+
+def test_a_labelled_lead_box_before_the_body_joins_it() -> None:
+    lead = "核心提示：老旧小区改造进入收官阶段，今年将惠及三万户居民。"
+    paras = "".join(f"<p>第{i}段：{PARA}</p>" for i in range(4))
+    after = "<div class='next'>摘要：下一篇文章的摘要，也有标点符号，但它在正文之后。</div>"
+    html = _page(f"<div class='summary'>{lead}</div><div class='text'>{paras}</div>{after}")
+    body = extract_generic(html, "http://news.example.cn/a/1.html")["body"]
+    assert body.split("\n")[0] == lead
+    assert "第3段" in body
+    assert "下一篇文章的摘要" not in body  # a label after the body is not its lead

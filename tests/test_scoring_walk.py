@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newscrawler.extraction.scoring import MIN_UNIT_CHARS, Scorer
+from newscrawler.extraction.scoring import MIN_UNIT_CHARS, PARENT_SHARE, Scorer
 from newscrawler.extraction.tree import clean_tree, parse_html
 
 SENTENCE = "华岭市民生项目近日全面开工，预计年底完工。"  # 21 characters, 2 punctuation marks
@@ -54,3 +54,30 @@ def test_short_text_is_no_unit() -> None:
     assert len("短句。") < MIN_UNIT_CHARS
     assert not scorer.score
     assert scorer.stats[body.find(".//p")] == (3, 0, 1)
+
+
+def test_span_paragraphs_in_divs_score_their_column() -> None:
+    # <div><span>…</span></div> paragraphs (rich-text editors, encyclopedias): each <div> owns its
+    # <span>'s text, and their common parent gets the parent's share as from <p>s
+    html = (
+        f"<html><body><div id='col'><div><span>{SENTENCE}</span></div>"
+        f"<div><span>{SENTENCE}</span></div><div><span>{SENTENCE}</span></div></div></body></html>"
+    )
+    body, scorer = _walk(html)
+    col = body.find(".//div")
+    paras = list(col)
+    assert all(scorer.score[p] > 0 for p in paras)
+    assert scorer.score[col] == sum(scorer.score[p] for p in paras) * PARENT_SHARE
+
+
+def test_span_text_in_a_paragraph_counts_once_for_its_parent() -> None:
+    # a <p>'s (or <li>'s) whole text is one unit for its parent; its <span>'s text must not give
+    # the parent a second share
+    plain = "<html><body><div id='c'><p>" + SENTENCE + "</p><p>" + SENTENCE + "</p></div></body></html>"
+    spans = (
+        "<html><body><div id='c'><p><span>" + SENTENCE + "</span></p>"
+        "<p><span>" + SENTENCE + "</span></p></div></body></html>"
+    )
+    body_a, scorer_a = _walk(plain)
+    body_b, scorer_b = _walk(spans)
+    assert scorer_a.score[body_a.find(".//div")] == scorer_b.score[body_b.find(".//div")]

@@ -40,6 +40,17 @@ _END_MARKER_RE = re.compile(
     r"|为您推荐|精彩推荐|上一篇|下一篇|分享到|网友评论|发表评论|我要评论|纠错|返回搜狐|阅读下一篇|扫一扫)"
 )
 
+#: A bare 编辑 ("edit") with no colon and no name is a button (an encyclopedia's section headings
+#: carry one), not the 编辑： credit that ends an article, nor body text
+_EDIT_BUTTON_RE = re.compile(r"^[\[【]?\s*编辑\s*[\]】]?$")
+
+#: A heading that is only a references label (参考文献, 参考资料, 外部链接; a wiki's may carry its
+#: [编辑] link) starts the citation list that closes an encyclopedia entry or a popular-science
+#: piece, not more article text (the whole block must be the label: "参考资料显示，…" is prose)
+_REFERENCES_HEADING_RE = re.compile(
+    r"^[【\[]?\s*(?:参考文献|参考资料|参考书目|外部链接)\s*[】\]]?\s*[:：]?\s*(?:\[\s*编辑\s*\])?$"
+)
+
 #: A block with a larger share of link text is a link list (related news), not body
 MAX_BLOCK_LINK_SHARE = 0.55
 #: End markers and boilerplate end the body only once this much body (characters) is in
@@ -117,14 +128,19 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
             continue
         last_image = None
         tl = tlen(text)
-        if tl and block.link / tl > MAX_BLOCK_LINK_SHARE:
+        if (tl and block.link / tl > MAX_BLOCK_LINK_SHARE) or _EDIT_BUTTON_RE.match(text):
             continue
         # (block texts are normalised: the *_normalized helpers skip normalising them again)
         reason = None
         if body_chars >= END_MARKER_MIN_BODY_CHARS:
             reason = reasons[text] = _reason_normalized(text)
-        is_end = body_chars >= END_MARKER_MIN_BODY_CHARS and (
-            _END_MARKER_RE.match(text) or _is_disclaimer_heading_normalized(text)
+        is_end = (
+            body_chars >= END_MARKER_MIN_BODY_CHARS
+            and (
+                _END_MARKER_RE.match(text)
+                or _is_disclaimer_heading_normalized(text)
+                or _REFERENCES_HEADING_RE.match(text)
+            )
         )
         short_marker = not PUNCT_RE.search(text[:END_MARKER_HEAD_CHARS]) or len(text) < END_MARKER_SHORT_CHARS
         if (is_end and (reason == "editor" or short_marker)) or reason == "disclaimer":

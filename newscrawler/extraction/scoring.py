@@ -6,11 +6,13 @@ nearly as well, is the content (:func:`main_nodes`)."""
 
 from __future__ import annotations
 
+import re
+from itertools import islice
 from typing import Any
 
 from lxml import etree
 
-from .tree import BLOCK_TAGS, PUNCT_RE, hint_flags, is_descendant
+from .tree import BLOCK_TAGS, PUNCT_RE, hint_flags, is_descendant, tlen
 from .tree import hints as element_hints
 
 __all__ = ["Scorer", "main_nodes"]
@@ -54,6 +56,19 @@ PLAIN_PARA_MIN_CHARS = 40
 PLAIN_PARA_MAX_LINK_SHARE = 0.25
 #: ... and this much punctuation (a sentence, not a caption or a link)
 PLAIN_PARA_MIN_PUNCT = 2
+#: A lead box's label: a sibling before the content that opens with it is the article's lead
+#: (核心提示：…, 导语：…), however few sentences it has
+LEAD_LABEL_RE = re.compile(r"^\s*[【\[]?\s*(?:核心提示|导语|内容提要|内容摘要|摘要|编者按)\s*[】\]]?\s*[:：]")
+#: A lead box is at most this long (characters): longer, it is an article of its own
+LEAD_MAX_CHARS = 400
+#: A section beside the content's wrapper (a child of its parent: the poem beside its notes,
+#: the summary beside the sections) joins when its best paragraph container scores this much ...
+SECTION_MIN_SCORE = 4.0
+#: ... and this share of the best score (a poem's few lines are short, but not a stray label) ...
+SECTION_SHARE = 0.25
+#: ... and at most this share of link text: an article's section is prose, a list of teasers for
+#: other articles beside it has a linked title per item (~20-30% of its text)
+SECTION_MAX_LINK_SHARE = 0.1
 
 
 class Scorer:
@@ -155,13 +170,18 @@ class Scorer:
                     self._add(el, value, pos)
                     self._add(el.getparent(), value * PARENT_SHARE, pos)
             else:
-                # inline wrapper holding bare text (<font>…<br>…</font>): its block container
-                # owns it
+                # inline wrapper holding bare text (<font>…<br>…</font>, <div><span>…</span></div>):
+                # its block container owns it, and the container's parent gets its share as from
+                # any paragraph (else a column of <div><span> paragraphs has no container) —
+                # unless the container is a paragraph-like element, whose whole text already
+                # counts for its parent as one unit
                 parent = el.getparent()
                 while parent is not None and parent.tag not in BLOCK_TAGS:
                     parent = parent.getparent()
                 if value and parent is not None:
                     self._add(parent, value, pos)
+                    if parent.tag not in PARA_TAGS:
+                        self._add(parent.getparent(), value * PARENT_SHARE, pos)
         # totals are read for scored elements and <p>/<center> (see main_nodes); every score
         # an element gets comes from its own text or its subtree, so it has it by now
         if tag == "p" or tag == "center" or el in self.score:
@@ -281,11 +301,13 @@ def main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], Scorer]:
         return [best], scorer
     threshold = max(SIBLING_MIN_SCORE, best_score * SIBLING_SHARE)
     nodes: list[Any] = []
+    before_best = True
     for sib in parent:
         if not isinstance(sib.tag, str):
             continue
         if sib is best:
             nodes.append(sib)
+            before_best = False
             continue
         hints = element_hints(sib)
         if len(hints) > 1 and hint_flags(hints) == (True, False):
@@ -298,6 +320,66 @@ def main_nodes(body: Any, title_el: Any = None) -> tuple[list[Any], Scorer]:
             and link < total * PLAIN_PARA_MAX_LINK_SHARE
             and punct >= PLAIN_PARA_MIN_PUNCT
         )
-        if s >= threshold or plain_para:
+        if s >= threshold or plain_para or (before_best and total <= LEAD_MAX_CHARS and _is_lead(sib)):
             nodes.append(sib)
-    return nodes, scorer
+    return _with_sections(nodes, parent, best_score, finals, scorer), scorer
+
+
+def _is_lead(el: Any) -> bool:
+    """Whether ``el``'s text opens with a lead label (核心提示：, 导语：, 编者按：…)."""
+    return bool(LEAD_LABEL_RE.match("".join(islice(el.itertext(), 4))))
+
+
+def _text_and_link(el: Any) -> tuple[int, int, int]:
+    """(characters, link characters, 0) of ``el``'s subtree, for an element the walk kept no
+    totals of."""
+    total = tlen("".join(el.itertext()))
+    link = sum(tlen("".join(a.itertext())) for a in el.iter("a"))
+    return total, link, 0
+
+
+def _with_sections(
+    nodes: list[Any], wrapper: Any, best_score: float, finals: dict[Any, float], scorer: Scorer
+) -> list[Any]:
+    """The content, with the sections beside its wrapper: a page split into sibling sections
+    (the text, its translation, its notes; a summary, then the chapters) has its best container
+    in one of them. A child of the wrapper's parent whose best paragraph container scores well
+    enough (and is not chrome, nor above the title, nor link-heavy) is content too; the wrapper
+    then stands for its own content nodes."""
+    outer = wrapper.getparent()
+    if outer is None or outer.tag in ("body", "html"):
+        return nodes
+    threshold = max(SECTION_MIN_SCORE, best_score * SECTION_SHARE)
+    # each child of ``outer`` holding a container that scores enough: its best one's score and
+    # document position (found from the few such containers up, not by walking every child)
+    tops: dict[Any, tuple[float, int]] = {}
+    for el, sc in finals.items():
+        if sc < threshold:
+            continue
+        child, p = el, el.getparent()
+        while p is not None and p is not outer:
+            child, p = p, p.getparent()
+        if p is None or child is wrapper:
+            continue
+        if child not in tops or sc > tops[child][0]:
+            tops[child] = (sc, scorer.first_unit.get(el, 0))
+    if not tops:
+        return nodes
+    t_start = scorer.title_start
+    out: list[Any] = []
+    for sec in outer:
+        if sec is wrapper:
+            out.extend(nodes)
+            continue
+        if sec not in tops:
+            continue
+        if t_start is not None and tops[sec][1] < t_start:
+            continue
+        hints = element_hints(sec)
+        if len(hints) > 1 and hint_flags(hints) == (True, False):
+            continue
+        total, link, _ = scorer.stats.get(sec) or _text_and_link(sec)
+        if link > total * SECTION_MAX_LINK_SHARE:
+            continue
+        out.append(sec)
+    return out if len(out) > len(nodes) else nodes
