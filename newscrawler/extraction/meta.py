@@ -247,14 +247,11 @@ def _date_in_segment(
         parsed = parse_yearless(text, year)
     if parsed is None and now is not None:
         parsed = parse_relative(text, now)
-    owner = seg.owner
-    if parsed is None or owner is None or not _plausible(parsed):
+    if parsed is None or seg.owner is None or not _plausible(parsed):
         return None, "", None
     if _OTHER_TIME_RE.search(text[: text.find(parsed.raw)]):
         return None, "", None
-    if seg.is_tail and owner.getparent() is not None:
-        owner = owner.getparent()
-    block, info_text = _info_block(owner)
+    block, info_text = _info_block(seg.holder)
     better = parse_date(info_text)
     same_day = better is not None and better.iso.startswith(parsed.iso[:10])
     if better is not None and same_day and len(better.iso) > len(parsed.iso):
@@ -350,11 +347,9 @@ def _labelled_lines_after(node: Any, limit: int = FOOTER_NODES) -> list[str]:
                 break
         if not _LABEL_HINT_RE.search(text):
             continue
-        owner = seg.owner
+        owner = seg.holder
         if owner is None:
             continue
-        if seg.is_tail and owner.getparent() is not None:
-            owner = owner.getparent()
         if owner in seen:
             continue
         seen.add(owner)

@@ -165,6 +165,12 @@ class TextPiece(NamedTuple):
     owner: Any
     is_tail: bool
 
+    @property
+    def holder(self) -> Any:
+        """The element the text sits in: ``owner``, or for a tail the owner's parent."""
+        parent = self.owner.getparent() if self.is_tail and self.owner is not None else None
+        return parent if parent is not None else self.owner
+
 
 def texts_after(el: Any) -> Iterator[TextPiece]:
     """The text pieces after ``el`` in document order, outside it (what XPath's
