@@ -134,13 +134,10 @@ def extract_generic_tree(root: Any, url: str | None, now: datetime | None = None
         reason = None
         if body_chars >= END_MARKER_MIN_BODY_CHARS:
             reason = reasons[text] = _reason_normalized(text)
-        is_end = (
-            body_chars >= END_MARKER_MIN_BODY_CHARS
-            and (
-                _END_MARKER_RE.match(text)
-                or _is_disclaimer_heading_normalized(text)
-                or _REFERENCES_HEADING_RE.match(text)
-            )
+        is_end = body_chars >= END_MARKER_MIN_BODY_CHARS and (
+            _END_MARKER_RE.match(text)
+            or _is_disclaimer_heading_normalized(text)
+            or _REFERENCES_HEADING_RE.match(text)
         )
         short_marker = not PUNCT_RE.search(text[:END_MARKER_HEAD_CHARS]) or len(text) < END_MARKER_SHORT_CHARS
         if (is_end and (reason == "editor" or short_marker)) or reason == "disclaimer":
@@ -182,19 +179,16 @@ def extract_generic_metadata(
     title_el: Any,
     title: str,
     cleaned: CleanResult,
-    images: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """The generic extractor's metadata of a page whose content element, title element, cleaned
-    body paragraphs and images are already known (a portal's selectors found them): the same
+    """The generic extractor's metadata of a page whose content element, title element and
+    cleaned body paragraphs are already known (a portal's selectors found them): the same
     :func:`~newscrawler.extraction.meta.find_metadata` as :func:`extract_generic_tree`, without
-    looking for the title and the content again. Returns ``published_at, published_at_raw,
-    published_at_source, source, editor, authors`` and the ``images`` it was given."""
+    looking for the title and the content again, nor at the images (their photo credits are the
+    clean step's). Returns ``published_at, published_at_raw, published_at_source, source, editor,
+    authors``."""
     meta = read_page_meta(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    found = find_metadata(
-        meta, title_el, [content], cleaned, cleaned.paragraphs, url, title=title, images=images, now=now
-    )
-    return {**found, "images": images}
+    return find_metadata(meta, title_el, [content], cleaned, cleaned.paragraphs, url, title=title, now=now)
 
 
 def extract_generic_bytes(

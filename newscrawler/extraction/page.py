@@ -193,7 +193,6 @@ def extract_page(
         title_el=found["title"][0],
         title=page.title,
         cleaned=cleaned,
-        images=images,
     )
     _fill_from_generic(page, result, body=False)
     return page
