@@ -10,6 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -21,12 +22,11 @@ STAT = "newscrawler/dropped/schema"
 
 @cache
 def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
+    """The shipped schema compiled once (fastjsonschema: plain Python, no dependencies; it reads
+    the schema's keywords as draft-07 does, which gives each of them the 2020-12 meaning; the
+    tests check the file against the 2020-12 meta-schema with jsonschema)."""
     text = resources.files("newscrawler").joinpath("schema/article.schema.json").read_text("utf-8")
-    schema = json.loads(text)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return fastjsonschema.compile(json.loads(text))
 
 
 def as_record(item: Any) -> dict[str, Any]:
@@ -35,14 +35,16 @@ def as_record(item: Any) -> dict[str, Any]:
 
 
 def schema_error(record: dict[str, Any]) -> str | None:
-    """None for a valid record, else the first failure: ``$.authors[0].role: 'boss' is not one
-    of [...]``."""
-    validator = _validator()
-    if validator.is_valid(record):  # the common case, ~1.5x faster than collecting errors
-        return None
-    error = next(iter(validator.iter_errors(record)))
-    path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-    return f"{path}: {error.message}"
+    """None for a valid record, else the first failure: ``$.authors[0].role: must be one of
+    [...]``."""
+    try:
+        _validator()(record)
+    except fastjsonschema.JsonSchemaValueException as error:
+        name = error.name or "data"
+        path = "$" + name.removeprefix("data")
+        message = error.message.removeprefix(name).strip()
+        return f"{path}: {message}"
+    return None
 
 
 class SchemaPipeline:
