@@ -357,7 +357,7 @@ def test_invalid_record_is_dropped_and_counted_in_a_crawl(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     figures = json.loads(summary.read_text(encoding="utf-8"))
     assert figures["articles_exported"] == 0 and figures["dropped"]["schema"] >= 3
-    assert "invalid record (schema) at $.editor: 1 is not of type" in done.stderr
+    assert "invalid record (schema) at $.editor: must be string or null" in done.stderr
     assert read_jsonl(out) == []
 
 
