@@ -20,13 +20,18 @@ from newscrawler.record import Article
 STAT = "newscrawler/dropped/schema"
 
 
+def shipped_schema() -> dict[str, Any]:
+    """The JSON Schema shipped in the package (``newscrawler/schema/article.schema.json``)."""
+    text = resources.files("newscrawler").joinpath("schema/article.schema.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
 @cache
 def _validator() -> Any:
     """The shipped schema compiled once (fastjsonschema: plain Python, no dependencies; it reads
     the schema's keywords as draft-07 does, which gives each of them the 2020-12 meaning; the
     tests check the file against the 2020-12 meta-schema with jsonschema)."""
-    text = resources.files("newscrawler").joinpath("schema/article.schema.json").read_text("utf-8")
-    return fastjsonschema.compile(json.loads(text))
+    return fastjsonschema.compile(shipped_schema())
 
 
 def as_record(item: Any) -> dict[str, Any]:
