@@ -26,6 +26,7 @@ def article_item(page: PageExtract, portal: PortalDefinition | None, section: st
         language=portal.language if portal else "zh",
     )
     article.page_blocks = [page.blocks]
+    article.first_page_cleaned = page.cleaned
     article.generic = page.generic
     article.boilerplate = portal.boilerplate_patterns if portal else ()
     article.page_urls = [page.url]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newscrawler.extraction.blocks import Block
+    from newscrawler.extraction.boilerplate import CleanResult
 
 __all__ = ["FIELDS", "LIST_FIELDS", "Article", "empty_record", "json_schema", "ordered", "readme_table"]
 
@@ -65,6 +66,7 @@ class Article:
 
     Besides the exported fields, an article carries what the steps consume on the way (plain
     attributes, never exported): ``page_blocks`` (the body blocks of each page: a portal body),
+    ``first_page_cleaned`` (page 1's blocks as the extraction already cleaned them, or None),
     ``generic`` (the generic extractor's cleaned body/images/original_title, when it read the
     body), ``boilerplate`` (the portal's own boilerplate patterns), ``page_urls`` (the pages
     fetched so far) and ``fingerprint`` (the body's dedupe fingerprint).
@@ -148,6 +150,7 @@ class Article:
 
     def __post_init__(self) -> None:
         self.page_blocks: list[list[Block]] = []
+        self.first_page_cleaned: CleanResult | None = None
         self.generic: dict[str, Any] | None = None
         self.boilerplate: tuple[str, ...] = ()
         self.page_urls: list[str] = []

@@ -46,12 +46,19 @@ def clean(article: Article) -> Article:
             article.authors = merge_authors(article.authors, cleaned.authors)
             article.original_title = article.original_title or cleaned.original_title
     else:
-        content = assemble(pages, title=article.title, authors=article.authors, extra_patterns=patterns)
+        content = assemble(
+            pages,
+            title=article.title,
+            authors=article.authors,
+            extra_patterns=patterns,
+            first_cleaned=article.first_page_cleaned,
+        )
         article.body = content["body"]
         article.images = content["images"]
         article.authors = content["authors"]
         article.original_title = content["original_title"]
-    article.page_blocks, article.generic = [], None  # (consumed: not held until export)
+    # (consumed: not held until export)
+    article.page_blocks, article.generic, article.first_page_cleaned = [], None, None
     return article
 
 

@@ -4,6 +4,7 @@ crawl's article verdict."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from newscrawler.extraction.boilerplate import clean_paragraphs
 from newscrawler.extraction.page import article_verdict, extract_page
 from newscrawler.offline import extract_record
 from newscrawler.portals import get_portal
@@ -117,6 +119,46 @@ def test_a_byline_in_the_portal_body_names_the_authors_without_the_generic_rules
     assert page.blocks[-1].text == "（记者 李明）"
     record = extract_record(html, URL.format(n=1), get_portal("jl_cri"))
     assert [(a["name"], a["role"]) for a in record["authors"]] == [("李明", "reporter")]
+
+
+def test_page_one_is_cleaned_once_as_the_clean_step_would_clean_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newscrawler.extraction.assemble as assemble_module
+    import newscrawler.extraction.page as page_module
+    from newscrawler.items import article_item
+    from newscrawler.steps import build_record
+
+    calls: list[int] = []
+
+    def counted(texts: list[str], **kwargs: Any) -> Any:
+        calls.append(len(texts))
+        return clean_paragraphs(texts, **kwargs)
+
+    monkeypatch.setattr(page_module, "clean_paragraphs", counted)
+    monkeypatch.setattr(assemble_module, "clean_paragraphs", counted)
+    # no editor (the extraction cleans the body to look for a byline), a byline, and a line only
+    # the portal's own boilerplate pattern removes (no built-in rule does)
+    html = cri_page(editor=False).replace(
+        b'</div>\n<div class="footer">',
+        "<p>游园须知请见公园东门公告栏</p><p>（记者 李明）</p></div>\n<div class=\"footer\">".encode(),
+    )
+    portal = dataclasses.replace(get_portal("jl_cri"), boilerplate_patterns=("^游园须知",))
+    page = extract_page(html, {}, URL.format(n=1), portal)
+    assert page.cleaned is not None and calls == [len(page.blocks)]
+    record = build_record(article_item(page, portal))
+    assert calls == [len(page.blocks)]  # (the clean step reused page 1's cleaning)
+    assert record["body"] == "\n".join(PARAGRAPHS)
+    assert [(a["name"], a["role"]) for a in record["authors"]] == [("李明", "reporter")]
+
+    # the oracle: the same article cleaned from its blocks by the clean step alone
+    plain = article_item(page, portal)
+    plain.first_page_cleaned = None
+    assert build_record(plain) | {"crawled_at": None} == record | {"crawled_at": None}
+
+    # a later page is cleaned by the clean step (page 1 still is not cleaned again)
+    calls.clear()
+    two_pages = article_item(page, portal)
+    two_pages.page_blocks.append(page.blocks)
+    assert build_record(two_pages)["pages"] == 2 and calls == [len(page.blocks)]
 
 
 def _run_article(spider: PortalSpider, body: bytes, url: str) -> list[Any]:

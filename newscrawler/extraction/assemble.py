@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from newscrawler.extraction.blocks import Block, is_caption
-from newscrawler.extraction.boilerplate import clean_paragraphs
+from newscrawler.extraction.boilerplate import CleanResult, clean_paragraphs
 from newscrawler.extraction.bylines import photographers, split_caption_credit
 
 
@@ -52,16 +52,22 @@ def assemble(
     title: str | None,
     authors: Iterable[dict[str, str]] = (),
     extra_patterns: Sequence[str] = (),
+    first_cleaned: CleanResult | None = None,
 ) -> dict[str, Any]:
-    """Clean each page's blocks and join the pages: ``{body, images, authors, original_title}``."""
+    """Clean each page's blocks and join the pages: ``{body, images, authors, original_title}``.
+    ``first_cleaned``: page 1's blocks already cleaned with the same title and patterns
+    (:attr:`~newscrawler.extraction.page.PageExtract.cleaned`), not cleaned again."""
     paragraphs: list[str] = []
     images: list[dict[str, Any]] = []
     byline_authors: list[dict[str, str]] = []
     original_title: str | None = None
-    for blocks in pages:
+    for number, blocks in enumerate(pages):
         texts, page_images = texts_and_images(blocks)
         images.extend(page_images)
-        cleaned = clean_paragraphs(texts, title=title, extra_patterns=extra_patterns)
+        if number == 0 and first_cleaned is not None:
+            cleaned = first_cleaned
+        else:
+            cleaned = clean_paragraphs(texts, title=title, extra_patterns=extra_patterns)
         paragraphs.extend(cleaned.paragraphs)
         byline_authors.extend(cleaned.authors)
         original_title = original_title or cleaned.original_title

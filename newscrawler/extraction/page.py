@@ -27,7 +27,7 @@ from lxml import etree
 from newscrawler.discovery import article_rejection
 from newscrawler.extraction.assemble import texts_and_images
 from newscrawler.extraction.blocks import Block, collect_blocks
-from newscrawler.extraction.boilerplate import clean_paragraphs
+from newscrawler.extraction.boilerplate import CleanResult, clean_paragraphs
 from newscrawler.extraction.bylines import photographers
 from newscrawler.extraction.dates import parse_date, parse_relative, reference_time
 from newscrawler.extraction.decoding import decode_html
@@ -61,6 +61,9 @@ class PageExtract:
     authors: list[dict[str, str]] = field(default_factory=list)
     section: str | None = None
     blocks: list[Block] = field(default_factory=list)
+    #: ``blocks`` cleaned with the page's title and the portal's boilerplate patterns, when the
+    #: extraction needed it (is the byline there?): the clean step reuses it for page 1
+    cleaned: CleanResult | None = None
     next_page_url: str | None = None
     #: set when the generic extractor produced the body (then ``blocks`` is empty)
     generic: dict[str, Any] | None = None
@@ -179,7 +182,8 @@ def extract_page(
     if labelled and page.authors:
         return page
     texts, images = texts_and_images(page.blocks)
-    cleaned = clean_paragraphs(texts, title=page.title)
+    cleaned = clean_paragraphs(texts, title=page.title, extra_patterns=portal.boilerplate_patterns)
+    page.cleaned = cleaned
     if labelled and (cleaned.authors or photographers(image["credit"] or "" for image in images)):
         return page  # (the byline or the photo credits name the authors: assemble reads them)
     # the generic metadata rules fill the fields left empty, on the portal's body and title
