@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -33,12 +32,13 @@ from newscrawler.extraction.dates import parse_date, parse_relative, reference_t
 from newscrawler.extraction.decoding import decode_html
 from newscrawler.extraction.generic import extract_generic_metadata, extract_generic_tree
 from newscrawler.extraction.infoline import parse_info_line
+from newscrawler.extraction.selectors import PageSelectors
 from newscrawler.extraction.text import normalize_text
 from newscrawler.extraction.title import strip_site_suffix
 from newscrawler.extraction.tree import DROP_TAGS, drop_element, parse_html
 from newscrawler.portals.base import ArticleSelectors, PortalDefinition
 
-__all__ = ["SELECTOR_FIELDS", "Block", "PageExtract", "article_verdict", "extract_page", "select"]
+__all__ = ["SELECTOR_FIELDS", "Block", "PageExtract", "article_verdict", "extract_page"]
 
 #: The article selectors whose miss on a page counts as drift (``next_page`` and
 #: ``body_exclude`` legitimately match nothing on most pages).
@@ -72,19 +72,6 @@ class PageExtract:
     selector_misses: list[tuple[str, str]] = field(default_factory=list)
 
 
-@lru_cache(maxsize=512)
-def compile_css(css: str) -> etree.XPath:
-    """A CSS selector compiled once to an lxml XPath."""
-    from cssselect import HTMLTranslator
-
-    return etree.XPath(HTMLTranslator().css_to_xpath(css))
-
-
-def select(root: Any, css: str | None) -> list[Any]:
-    """Elements of ``root`` matching ``css`` (document order)."""
-    return compile_css(css)(root) if css else []
-
-
 def _text_of(el: Any) -> str:
     return normalize_text(" ".join(el.itertext()))
 
@@ -105,10 +92,9 @@ def _next_page_url(nodes: list[Any], texts: tuple[str, ...], base_url: str) -> s
     return None
 
 
-def _portal_fields(root: Any, spec: ArticleSelectors) -> dict[str, list[Any]]:
+def _portal_fields(selectors: PageSelectors, spec: ArticleSelectors) -> dict[str, list[Any]]:
     """Every selector of ``spec`` evaluated once on the page: field → matched elements."""
-    found = {name: select(root, getattr(spec, name)) for name in (*SELECTOR_FIELDS, "next_page")}
-    return found
+    return {name: selectors.select(getattr(spec, name)) for name in (*SELECTOR_FIELDS, "next_page")}
 
 
 def extract_page(
@@ -127,12 +113,13 @@ def extract_page(
     if portal is None:
         _fill_from_generic(page, extract_generic_tree(root, url, now), body=True)
         return page
-    if portal.non_article_marker and select(root, portal.non_article_marker):
+    selectors = PageSelectors(root)  # (the portal's selectors, evaluated together)
+    if portal.non_article_marker and selectors.select(portal.non_article_marker):
         page.is_article = False
         return page
 
     spec = portal.article
-    found = _portal_fields(root, spec)
+    found = _portal_fields(selectors, spec)
     page.selector_misses = [
         (name, getattr(spec, name)) for name in SELECTOR_FIELDS if getattr(spec, name) and not found[name]
     ]
@@ -166,7 +153,7 @@ def extract_page(
 
     # what the portal says is never content (its statement, share bars): left out of the body,
     # and out of the generic extractor's reading (a disclaimer's 凡本网注明“来源：…” is no source)
-    excluded = [el for css in spec.body_exclude for el in select(root, css)]
+    excluded = [el for css in spec.body_exclude for el in selectors.select(css)]
     if found["body"]:
         container = found["body"][0]
         etree.strip_elements(container, *DROP_TAGS, with_tail=False)
